@@ -1,0 +1,62 @@
+/**
+ * The normalized finding model every stage of the pipeline works on.
+ *
+ * Normalizers (one per source) turn GuardDuty, Security Hub (ASFF and OCSF), Inspector,
+ * Macie and Config inputs into a `Finding`. Action targets come only from
+ * `Resource.ids`, never from free text.
+ */
+
+/** ASFF severity labels, lowest to highest. */
+export const SEVERITY_LABELS = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+
+/** An ASFF severity label. */
+export type SeverityLabel = (typeof SEVERITY_LABELS)[number];
+
+/** Severity as an ASFF label plus a 0–100 score. */
+export interface Severity {
+  label: SeverityLabel;
+  score: number;
+}
+
+/** Where a finding came from. */
+export type Source = 'guardduty' | 'securityhub' | 'inspector' | 'macie' | 'config';
+
+/** Structured identifiers of a resource: the only place action targets come from. */
+export interface ResourceIds {
+  instanceId?: string;
+  securityGroupIds?: string[];
+  accessKeyId?: string;
+  principalName?: string;
+  principalType?: 'IAMUser' | 'Role' | 'Root' | 'AssumedRole' | 'FederatedUser';
+  bucketName?: string;
+  remoteIp?: string;
+  [key: string]: string | string[] | undefined;
+}
+
+/** A resource a finding is about, with its ASFF resource type (for example `AwsEc2Instance`). */
+export interface Resource {
+  type: string;
+  id: string;
+  region?: string;
+  tags: Record<string, string>;
+  ids: ResourceIds;
+}
+
+/** One normalized security finding. */
+export interface Finding {
+  id: string;
+  fingerprint: string;
+  source: Source;
+  product: string;
+  type: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  account: string;
+  region: string;
+  resources: Resource[];
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+  raw: unknown;
+}
