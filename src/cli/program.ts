@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Readable } from 'node:stream';
+import { Command, Option } from 'commander';
+import { readStream } from '../findings/read.js';
+import { demoEvents } from '../findings/samples.js';
+import { sampleEvents } from './samples.js';
+import { FORMATS, type Format, runTriage, runTriageItems } from './triage.js';
 
 /** The package version, read from the installed package.json. */
 export function packageVersion(): string {
@@ -26,6 +31,47 @@ export function buildProgram(): Command {
     .description('print the firebreak version and the Node.js version it runs on')
     .action(() => {
       process.stdout.write(`firebreak ${packageVersion()} (node ${process.version})\n`);
+    });
+
+  const formatOption = (): Option => new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text');
+
+  program
+    .command('triage')
+    .description(
+      'read findings (EventBridge events, raw GuardDuty/ASFF/OCSF/Inspector/Macie/Config findings;\n' +
+        'JSON, JSON arrays, JSON Lines or gzip) and explain each one with steps, IaC fix and proposed actions',
+    )
+    .argument('[files...]', 'input files; stdin when none or "-"')
+    .addOption(formatOption())
+    .option('--color', 'force colour in text output')
+    .option('--no-color', 'never use colour')
+    .addHelpText('after', '\nExit status: 0 all input processed, 2 some input rejected, 1 failure of the tool itself.')
+    .action(async (files: string[], opts: { format: Format; color?: boolean }) => {
+      process.exitCode = await runTriage(files, { format: opts.format, ...(opts.color === undefined ? {} : { color: opts.color }) }, process);
+    });
+
+  program
+    .command('samples')
+    .description('write realistic sample events as JSON Lines (like GuardDuty\'s sample findings), for demos and tests')
+    .option('-t, --type <type...>', 'GuardDuty finding type(s), e.g. UnauthorizedAccess:EC2/SSHBruteForce')
+    .option('-c, --control <id...>', 'Security Hub control id(s), e.g. EC2.18')
+    .option('-a, --all', 'one sample for every type and control the catalog knows, plus every source')
+    .option('--account <id>', 'AWS account id to use', '123456789012')
+    .option('--region <region>', 'AWS region to use', 'us-east-1')
+    .addHelpText('after', '\nWith no option, writes the demo set that `firebreak demo` triages.')
+    .action((opts: { type?: string[]; control?: string[]; all?: boolean; account: string; region: string }) => {
+      if (!/^\d{12}$/.test(opts.account)) throw new Error(`--account ${JSON.stringify(opts.account)} is not a 12-digit AWS account id`);
+      const events = sampleEvents({ types: opts.type ?? [], controls: opts.control ?? [], all: opts.all === true, options: { account: opts.account, region: opts.region } });
+      process.stdout.write(events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    });
+
+  program
+    .command('demo')
+    .description('triage a bundled set of realistic sample findings offline and print the report')
+    .addOption(formatOption())
+    .action(async (opts: { format: Format }) => {
+      const text = demoEvents().map((e) => JSON.stringify(e)).join('\n');
+      process.exitCode = await runTriageItems(readStream(Readable.from([text]), 'demo'), { format: opts.format }, process);
     });
 
   return program;

@@ -58,5 +58,16 @@ export interface Finding {
   firstSeen: string;
   lastSeen: string;
   count: number;
+  /** The product's own remediation pointer, when it gives one. */
+  remediation?: { text?: string; url?: string };
+  /** Security Hub workflow status (`NEW`, `NOTIFIED`, `RESOLVED`, `SUPPRESSED`), when known. */
+  workflowStatus?: string;
+  /** Compliance result for control and Config findings (`FAILED`, `PASSED`, `NON_COMPLIANT`, ...). */
+  compliance?: string;
+  /**
+   * A few well-known facts about the finding (remote port, protocol, country, domain, CVE, ...),
+   * flat and short, for explanations. Never used as an action target.
+   */
+  details: Record<string, string | number>;
   raw: unknown;
 }

@@ -1,0 +1,5 @@
+// Copies data files the build needs beside the compiled code (playbook catalog) and marks the CLI executable.
+import { chmodSync, cpSync } from 'node:fs';
+
+cpSync('src/analysis/playbooks/catalog', 'dist/analysis/playbooks/catalog', { recursive: true });
+chmodSync('dist/cli/main.js', 0o755);

@@ -1,0 +1,124 @@
+/**
+ * Loads the playbook catalog: one YAML file per entry under `catalog/`, each validated against the
+ * schema, its id equal to its file name, its template variables known, its actions registered with
+ * a target of the kind the action declares, and no finding type or control claimed twice.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { Finding } from '../../findings/model.js';
+import { findAction } from '../../response/registry.js';
+import { CatalogError } from '../errors.js';
+import { VARIABLES, hasBrokenSection, templateVariables } from './render.js';
+import { playbookSchema, type Playbook } from './schema.js';
+
+/** The directory holding the bundled catalog. */
+export const CATALOG_DIR = fileURLToPath(new URL('./catalog/', import.meta.url));
+
+/** A loaded catalog that resolves findings to playbooks. */
+export interface Catalog {
+  readonly entries: ReadonlyMap<string, Playbook>;
+  /** The playbook for this finding, or undefined when none covers it. */
+  resolve(finding: Pick<Finding, 'type'>): Playbook | undefined;
+}
+
+function fail(file: string, message: string): never {
+  throw new CatalogError(`${file}: ${message}`);
+}
+
+function checkTemplates(file: string, pb: Playbook): void {
+  const fields: [string, string][] = [
+    ['summary', pb.summary],
+    ['impact', pb.impact],
+    ...pb.falsePositives.map((t, i): [string, string] => [`falsePositives[${i}]`, t]),
+    ...pb.steps.flatMap((s, i): [string, string][] => [
+      [`steps[${i}].title`, s.title],
+      [`steps[${i}].detail`, s.detail],
+      ...s.commands.map((c, j): [string, string] => [`steps[${i}].commands[${j}]`, c]),
+    ]),
+    ...(pb.iac?.terraform === undefined ? [] : [['iac.terraform', pb.iac.terraform] as [string, string]]),
+    ...(pb.iac?.cloudformation === undefined ? [] : [['iac.cloudformation', pb.iac.cloudformation] as [string, string]]),
+  ];
+  for (const [field, template] of fields) {
+    if (hasBrokenSection(template)) fail(file, `field "${field}" has an unclosed or unmatched {{#...}} / {{^...}} section`);
+    for (const name of templateVariables(template)) {
+      if (VARIABLES[name] === undefined) fail(file, `field "${field}" uses unknown variable {{${name}}}; known: ${Object.keys(VARIABLES).join(', ')}`);
+    }
+  }
+  pb.actions.forEach((a, i) => {
+    const def = findAction(a.action);
+    if (def === undefined) fail(file, `field "actions[${i}].action": unknown action ${JSON.stringify(a.action)}`);
+    if (def.target !== a.target) fail(file, `field "actions[${i}].target": ${a.action} targets ${def.target}, not ${a.target}`);
+  });
+}
+
+/** Parses and validates one playbook file. */
+export function loadPlaybookFile(path: string): Playbook {
+  const file = basename(path);
+  let data: unknown;
+  try {
+    data = parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    fail(file, `not valid YAML (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const result = playbookSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const at = issue?.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') ?? '';
+    fail(file, `field "${at}" ${issue?.message ?? 'is invalid'}`);
+  }
+  const pb = result.data;
+  if (`${pb.id}.yaml` !== file) fail(file, `id "${pb.id}" does not match the file name`);
+  checkTemplates(file, pb);
+  return pb;
+}
+
+/** Builds a catalog from validated playbooks; a type or control claimed twice is an error. */
+export function buildCatalog(playbooks: readonly Playbook[]): Catalog {
+  const entries = new Map<string, Playbook>();
+  const exact = new Map<string, Playbook>();
+  const families: [string, Playbook][] = [];
+  for (const pb of playbooks) {
+    if (entries.has(pb.id)) fail(`${pb.id}.yaml`, `duplicate playbook id`);
+    entries.set(pb.id, pb);
+    for (const key of [...pb.match.types, ...pb.match.controls]) {
+      if (key.endsWith('*')) {
+        const prefix = key.slice(0, -1);
+        const clash = families.find(([p]) => p === prefix);
+        if (clash !== undefined) fail(`${pb.id}.yaml`, `family ${key} is also claimed by ${clash[1].id}`);
+        families.push([prefix, pb]);
+      } else {
+        const clash = exact.get(key);
+        if (clash !== undefined) fail(`${pb.id}.yaml`, `${key} is also claimed by ${clash.id}`);
+        exact.set(key, pb);
+      }
+    }
+  }
+  families.sort((a, b) => b[0].length - a[0].length);
+  return {
+    entries,
+    resolve(finding) {
+      const hit = exact.get(finding.type);
+      if (hit !== undefined) return hit;
+      for (const [prefix, pb] of families) if (finding.type.startsWith(prefix)) return pb;
+      return undefined;
+    },
+  };
+}
+
+let bundled: Catalog | undefined;
+
+/** Loads (once) the catalog from `dir`, by default the bundled one. */
+export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
+  if (dir === CATALOG_DIR && bundled !== undefined) return bundled;
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  } catch (err) {
+    throw new CatalogError(`cannot read the playbook catalog at ${dir}`, { cause: err });
+  }
+  const catalog = buildCatalog(files.map((f) => loadPlaybookFile(join(dir, f))));
+  if (dir === CATALOG_DIR) bundled = catalog;
+  return catalog;
+}

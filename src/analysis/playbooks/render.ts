@@ -1,0 +1,164 @@
+/**
+ * Renders playbook templates with a finding's own fields. Finding content is untrusted, so every
+ * value is escaped for where it lands: plain text (control and bidi characters removed, length
+ * capped, one line), shell commands (single-quoted unless plainly safe), HCL and YAML strings.
+ * A value the finding does not carry renders as a readable placeholder such as `<instance-id>`.
+ */
+import type { Finding, Resource } from '../../findings/model.js';
+
+/** Where a rendered value lands. */
+export type RenderContext = 'text' | 'shell' | 'hcl' | 'yaml';
+
+type Getter = (f: Finding) => string | string[] | number | undefined;
+
+function idOf(f: Finding, key: string): string | string[] | undefined {
+  for (const r of f.resources) {
+    const v = r.ids[key];
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+function primary(f: Finding): Resource | undefined {
+  return f.resources[0];
+}
+
+/** Console deep link to the finding. */
+export function consoleUrl(f: Finding): string {
+  const r = encodeURIComponent(f.region);
+  if (f.source === 'guardduty') {
+    const id = /\/finding\/([0-9a-f]+)$/.exec(f.id)?.[1] ?? f.id;
+    return `https://${r}.console.aws.amazon.com/guardduty/home?region=${r}#/findings?macros=current&fId=${encodeURIComponent(id)}`;
+  }
+  if (f.source === 'inspector') return `https://${r}.console.aws.amazon.com/inspector/v2/home?region=${r}#/findings/all`;
+  if (f.source === 'macie') return `https://${r}.console.aws.amazon.com/macie/home?region=${r}#findings?search=id%3D${encodeURIComponent(f.id)}`;
+  if (f.source === 'config') return `https://${r}.console.aws.amazon.com/config/home?region=${r}#/rules`;
+  return `https://${r}.console.aws.amazon.com/securityhub/home?region=${r}#/findings?search=Id%3D%255Coperator%255C%253AEQUALS%255C%253A${encodeURIComponent(encodeURIComponent(f.id))}`;
+}
+
+/** Every variable a template may use, with its placeholder when the finding lacks it. */
+export const VARIABLES: Record<string, { get: Getter; placeholder: string }> = {
+  account: { get: (f) => f.account, placeholder: '<account-id>' },
+  region: { get: (f) => f.region, placeholder: '<region>' },
+  type: { get: (f) => f.type, placeholder: '<finding-type>' },
+  title: { get: (f) => f.title, placeholder: '<title>' },
+  product: { get: (f) => f.product, placeholder: '<product>' },
+  severity: { get: (f) => f.severity.label, placeholder: '<severity>' },
+  score: { get: (f) => f.severity.score, placeholder: '<score>' },
+  count: { get: (f) => f.count, placeholder: '1' },
+  firstSeen: { get: (f) => f.firstSeen, placeholder: '<first-seen>' },
+  lastSeen: { get: (f) => f.lastSeen, placeholder: '<last-seen>' },
+  findingId: { get: (f) => f.id, placeholder: '<finding-id>' },
+  resourceType: { get: (f) => primary(f)?.type, placeholder: '<resource-type>' },
+  resourceId: { get: (f) => primary(f)?.id, placeholder: '<resource-id>' },
+  instanceId: { get: (f) => idOf(f, 'instanceId'), placeholder: '<instance-id>' },
+  securityGroupIds: { get: (f) => idOf(f, 'securityGroupIds'), placeholder: '<security-group-id>' },
+  securityGroupId: { get: (f) => [idOf(f, 'securityGroupIds')].flat()[0], placeholder: '<security-group-id>' },
+  accessKeyId: { get: (f) => idOf(f, 'accessKeyId'), placeholder: '<access-key-id>' },
+  principalName: { get: (f) => idOf(f, 'principalName'), placeholder: '<principal-name>' },
+  principalType: { get: (f) => idOf(f, 'principalType'), placeholder: '<principal-type>' },
+  bucketName: { get: (f) => idOf(f, 'bucketName'), placeholder: '<bucket-name>' },
+  remoteIp: { get: (f) => idOf(f, 'remoteIp'), placeholder: '<remote-ip>' },
+  clusterName: { get: (f) => idOf(f, 'clusterName'), placeholder: '<cluster-name>' },
+  functionName: { get: (f) => idOf(f, 'functionName'), placeholder: '<function-name>' },
+  trailName: { get: (f) => idOf(f, 'trailName'), placeholder: '<trail-name>' },
+  keyId: { get: (f) => idOf(f, 'keyId'), placeholder: '<key-id>' },
+  dbInstanceIdentifier: { get: (f) => idOf(f, 'dbInstanceIdentifier'), placeholder: '<db-instance-id>' },
+  remotePort: { get: (f) => f.details.remotePort, placeholder: '<remote-port>' },
+  localPort: { get: (f) => f.details.localPort ?? f.details.portRangeBegin, placeholder: '<port>' },
+  protocol: { get: (f) => f.details.protocol, placeholder: '<protocol>' },
+  country: { get: (f) => f.details.country, placeholder: 'an unknown country' },
+  organization: { get: (f) => f.details.organization, placeholder: 'an unknown network' },
+  domain: { get: (f) => f.details.domain, placeholder: '<domain>' },
+  api: { get: (f) => f.details.api, placeholder: '<api>' },
+  vulnerabilityId: { get: (f) => f.details.vulnerabilityId, placeholder: '<vulnerability-id>' },
+  consoleUrl: { get: (f) => consoleUrl(f), placeholder: '<console-url>' },
+  remediationUrl: { get: (f) => f.remediation?.url, placeholder: '<remediation-url>' },
+};
+
+const TEMPLATE_VAR = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
+
+// {{#name}}shown when the finding has name{{/name}} and {{^name}}shown when it does not{{/name}}
+const SECTION = /\{\{([#^])\s*([A-Za-z]+)\s*\}\}([\s\S]*?)\{\{\/\s*\2\s*\}\}/g;
+
+/** Replaces sections (nested ones too, outermost first) until none is left. */
+function expandSections(template: string, keep: (kind: string, name: string) => boolean): string {
+  let out = template;
+  for (let depth = 0; depth < 8; depth += 1) {
+    const next = out.replace(SECTION, (_m, kind: string, name: string, body: string) => (keep(kind, name) ? body : ''));
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
+/** Names of the variables (and sections) a template uses. */
+export function templateVariables(template: string): string[] {
+  const sections: string[] = [];
+  const flat = expandSections(template, (_k, name) => {
+    sections.push(name);
+    return true;
+  });
+  return [...sections, ...[...flat.matchAll(TEMPLATE_VAR)].map((m) => m[1] ?? '')];
+}
+
+/** True when the template has a section tag left unclosed or unmatched. */
+export function hasBrokenSection(template: string): boolean {
+  return /\{\{\s*[#^/]/.test(expandSections(template, () => true));
+}
+
+function present(name: string, finding: Finding): boolean {
+  const raw = VARIABLES[name]?.get(finding);
+  return !(raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0));
+}
+
+// C0/C1 controls, DEL, zero-width and bidirectional override characters.
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const MAX_VALUE = 256;
+
+/** One line of safe plain text: no control, zero-width or bidi characters, at most 256 characters. */
+export function cleanText(value: string, max = MAX_VALUE): string {
+  const one = value.replace(UNSAFE_CHARS, ' ').replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** Quotes a value as one shell word. */
+export function shellQuote(value: string): string {
+  return SHELL_SAFE.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function escapeFor(context: RenderContext, value: string): string {
+  const clean = cleanText(value);
+  switch (context) {
+    case 'text':
+      return clean;
+    case 'shell':
+      return shellQuote(clean);
+    case 'hcl':
+      return clean.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+    case 'yaml':
+      return JSON.stringify(clean).slice(1, -1);
+  }
+}
+
+/** Renders `template` for `finding` in `context`; every substituted value is escaped for it. */
+export function render(template: string, finding: Finding, context: RenderContext): string {
+  const sectioned = expandSections(template, (kind, name) => present(name, finding) === (kind === '#'));
+  return sectioned.replace(TEMPLATE_VAR, (_m, name: string) => {
+    const spec = VARIABLES[name];
+    if (spec === undefined) return `<${name}>`;
+    const raw = spec.get(finding);
+    if (raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0)) {
+      return context === 'shell' ? shellQuote(spec.placeholder) : spec.placeholder;
+    }
+    if (Array.isArray(raw)) {
+      return raw
+        .slice(0, 16)
+        .map((v) => escapeFor(context, v))
+        .join(context === 'shell' ? ' ' : ', ');
+    }
+    return escapeFor(context, String(raw));
+  });
+}

@@ -1,0 +1,54 @@
+/** What analysts produce: the explanation, steps, IaC fix and proposed actions for one finding. */
+import type { Finding } from '../findings/model.js';
+import type { Risk } from '../response/registry.js';
+
+/** Where a step sits in the response. */
+export type StepPhase = 'investigate' | 'contain' | 'remediate' | 'prevent';
+
+/** One step a person takes, with exact commands where there are any. */
+export interface Step {
+  phase: StepPhase;
+  title: string;
+  detail: string;
+  commands: string[];
+}
+
+/** An action the analyst proposes; the target always comes from the finding's structured resource ids. */
+export interface ProposedAction {
+  action: string;
+  target: string;
+  risk: Risk;
+  /** Why this action, in one line. */
+  reason: string;
+}
+
+/** An infrastructure-as-code fix: self-contained snippets that parse on their own. */
+export interface IacFix {
+  terraform?: string;
+  cloudformation?: string;
+}
+
+/** The result of analysing one finding. */
+export interface Analysis {
+  analyst: 'playbook' | 'llm' | 'hybrid';
+  /** The playbook that answered, or null for the generic analysis. */
+  playbookId: string | null;
+  summary: string;
+  impact: string;
+  /** How to tell a false positive: common benign explanations. */
+  falsePositives: string[];
+  steps: Step[];
+  iac?: IacFix;
+  actions: ProposedAction[];
+  references: string[];
+  /** MITRE ATT&CK technique ids for threat findings. */
+  mitre: string[];
+  /** 0–1: how sure the analyst is that this explanation fits the finding. */
+  confidence: number;
+}
+
+/** Anything that analyses findings. */
+export interface Analyst {
+  readonly name: Analysis['analyst'];
+  analyze(finding: Finding): Promise<Analysis>;
+}

@@ -1,0 +1,39 @@
+/** `firebreak samples` and `firebreak demo`: realistic sample events for demos and tests. */
+import { loadCatalog } from '../analysis/playbooks/catalog.js';
+import { controlFinding, demoEvents, guardDutyEvent, securityHubEvent, type SampleOptions } from '../findings/samples.js';
+
+/** Options of `firebreak samples`. */
+export interface SamplesRequest {
+  types: string[];
+  controls: string[];
+  all: boolean;
+  options: SampleOptions;
+}
+
+const GUARDDUTY_TYPE = /^[A-Za-z]+:[A-Za-z0-9]+\/[A-Za-z0-9.!&_-]+$/;
+const CONTROL_ID = /^[A-Za-z0-9]+\.\d+$/;
+
+/** The sample events for a request; throws with a clear message for a malformed type or control. */
+export function sampleEvents(req: SamplesRequest): Record<string, unknown>[] {
+  for (const t of req.types) {
+    if (!GUARDDUTY_TYPE.test(t)) throw new Error(`--type ${JSON.stringify(t)} is not a GuardDuty finding type (for example UnauthorizedAccess:EC2/SSHBruteForce)`);
+  }
+  for (const c of req.controls) {
+    if (!CONTROL_ID.test(c)) throw new Error(`--control ${JSON.stringify(c)} is not a Security Hub control id (for example EC2.18)`);
+  }
+  const events: Record<string, unknown>[] = [];
+  let types = req.types;
+  let controls = req.controls;
+  if (req.all) {
+    const catalog = loadCatalog();
+    const known = [...catalog.entries.values()];
+    types = [...new Set([...types, ...known.flatMap((p) => p.match.types.filter((t) => !t.endsWith('*') && !t.startsWith('Policy:IAMUser/')))])];
+    controls = [...new Set([...controls, ...known.flatMap((p) => p.match.controls)])];
+    events.push(...demoEvents(req.options));
+  } else if (types.length === 0 && controls.length === 0) {
+    return demoEvents(req.options);
+  }
+  for (const t of types) events.push(guardDutyEvent(t, req.options));
+  if (controls.length > 0) events.push(securityHubEvent(controls.map((c) => controlFinding(c, req.options)), req.options));
+  return events;
+}

@@ -1,0 +1,64 @@
+/** `firebreak triage`: read findings, analyse each, print a report or JSON Lines. */
+import type { Readable, Writable } from 'node:stream';
+import { PlaybookAnalyst } from '../analysis/playbooks/analyst.js';
+import type { Analyst } from '../analysis/types.js';
+import { type InputItem, readInputs } from '../findings/read.js';
+import { type TriageStats, triage } from '../pipeline.js';
+import { jsonLine } from './format/json.js';
+import { markdownBlock, markdownSummary } from './format/markdown.js';
+import { TextFormatter } from './format/text.js';
+import { BufferedWriter, Progress } from './output.js';
+
+/** Output formats of `triage`. */
+export const FORMATS = ['text', 'markdown', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Where triage reads and writes. */
+export interface TriageIo {
+  stdin: AsyncIterable<Buffer | string> & Partial<Readable>;
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+}
+
+/** Options of one triage run. */
+export interface TriageOptions {
+  format: Format;
+  analyst?: Analyst;
+  /** Force colour on or off; by default colour only when stdout is a TTY and NO_COLOR is unset. */
+  color?: boolean;
+}
+
+/** Exit statuses of the CLI contract. */
+export const EXIT = { ok: 0, failure: 1, rejected: 2 } as const;
+
+/** Runs triage over `files` (stdin when empty or `-`) and returns the exit status. */
+export function runTriage(files: readonly string[], options: TriageOptions, io: TriageIo): Promise<number> {
+  return runTriageItems(readInputs(files, io.stdin), options, io);
+}
+
+/** Runs triage over already-read input items and returns the exit status. */
+export async function runTriageItems(items: AsyncIterable<InputItem>, options: TriageOptions, io: TriageIo): Promise<number> {
+  const analyst = options.analyst ?? new PlaybookAnalyst();
+  const stats: TriageStats = { records: 0, findings: 0, rejected: 0 };
+  const out = new BufferedWriter(io.stdout);
+  const color = options.color ?? (io.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+  const text = new TextFormatter(color, io.stdout.columns ?? 100);
+  const progress = new Progress(io.stderr, () => `firebreak: ${stats.records.toLocaleString('en-US')} records, ${stats.findings.toLocaleString('en-US')} findings, ${stats.rejected} rejected`);
+  progress.start();
+  try {
+    for await (const result of triage(items, analyst, stats)) {
+      if (options.format === 'json') await out.write(`${jsonLine(result)}\n`);
+      else if (options.format === 'markdown') await out.write(markdownBlock(result));
+      else await out.write(text.format(result));
+    }
+    if (options.format === 'markdown') await out.write(markdownSummary(stats));
+    if (options.format === 'text') await out.write(text.summary(stats));
+    await out.flush();
+  } finally {
+    progress.stop();
+  }
+  if (options.format === 'json' && stats.rejected > 0) {
+    io.stderr.write(`firebreak: ${stats.rejected} input record(s) rejected; see the "error" lines\n`);
+  }
+  return stats.rejected > 0 ? EXIT.rejected : EXIT.ok;
+}

@@ -1,0 +1,182 @@
+/**
+ * AWS Security Finding Format (ASFF): the elements of `detail.findings` in a
+ * `Security Hub Findings - Imported` event, or of GetFindings' `Findings`. Covers control
+ * findings (consolidated `Compliance.SecurityControlId` and standard-specific
+ * `ProductFields.ControlId`) and product findings (GuardDuty, Inspector, Macie, partners).
+ * Limits are those of the Security Hub API (`Id` 512 characters, `Title` 256, ...).
+ */
+import { z } from 'zod';
+import { controlRegion, fingerprint } from '../fingerprint.js';
+import { SEVERITY_LABELS, type Finding, type Resource, type Source } from '../model.js';
+import { asffSeverity, idsFromArn, isObject, regionOfArn, requireDate, resource, str, validate } from './common.js';
+
+const resourceSchema = z.looseObject({
+  Type: str(256),
+  Id: str(512),
+  Partition: z.string().max(16).optional(),
+  Region: z.string().max(16).optional(),
+  Tags: z.record(z.string().max(128), z.string().max(256)).optional(),
+  Details: z.looseObject({}).optional(),
+});
+
+const schema = z.looseObject({
+  SchemaVersion: str(64),
+  Id: str(512),
+  ProductArn: str(512),
+  GeneratorId: str(512),
+  AwsAccountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+  Types: z.array(str(256)).max(50).optional(),
+  CreatedAt: z.string().max(64),
+  UpdatedAt: z.string().max(64),
+  FirstObservedAt: z.string().max(64).optional(),
+  LastObservedAt: z.string().max(64).optional(),
+  Severity: z.looseObject({
+    Label: z.enum(SEVERITY_LABELS).optional(),
+    Normalized: z.union([z.number().int().min(0).max(100), z.string().regex(/^\d{1,3}$/)]).optional(),
+  }),
+  Title: str(256),
+  Description: str(1024),
+  Region: z.string().max(16).optional(),
+  ProductName: z.string().max(128).optional(),
+  CompanyName: z.string().max(128).optional(),
+  SourceUrl: z.string().max(2048).optional(),
+  Remediation: z.looseObject({ Recommendation: z.looseObject({ Text: z.string().max(512).optional(), Url: z.string().max(2048).optional() }).optional() }).optional(),
+  ProductFields: z.record(z.string().max(128), z.string().max(2048)).optional(),
+  Resources: z.array(resourceSchema).min(1).max(32),
+  Compliance: z
+    .looseObject({ Status: z.string().max(32).optional(), SecurityControlId: z.string().max(64).optional() })
+    .optional(),
+  Workflow: z.looseObject({ Status: z.string().max(32).optional() }).optional(),
+  WorkflowState: z.string().max(32).optional(),
+  RecordState: z.string().max(32).optional(),
+  FindingProviderFields: z.looseObject({ Severity: z.looseObject({ Label: z.enum(SEVERITY_LABELS).optional() }).optional() }).optional(),
+});
+
+type Asff = z.output<typeof schema>;
+
+/** `UnauthorizedAccess:EC2-SSHBruteForce` (as GuardDuty writes types into ASFF) back to `UnauthorizedAccess:EC2/SSHBruteForce`. */
+export function guardDutyTypeFromAsff(types: readonly string[] | undefined): string | undefined {
+  for (const t of types ?? []) {
+    const last = t.split('/').pop() ?? '';
+    const m = /^([A-Za-z]+):([A-Za-z0-9]+)-(.+)$/.exec(last);
+    if (m !== null) return `${m[1]}:${m[2]}/${m[3]}`;
+  }
+  return undefined;
+}
+
+function productOf(f: Asff): { name: string; family: string } {
+  const fromArn = /product\/([^/]+)\/([^/]+)/.exec(f.ProductArn);
+  const family = (fromArn?.[2] ?? f.ProductName ?? 'unknown').toLowerCase();
+  const names: Record<string, string> = { guardduty: 'GuardDuty', securityhub: 'Security Hub', inspector: 'Inspector', macie: 'Macie', config: 'Config' };
+  return { name: f.ProductName ?? f.ProductFields?.['aws/securityhub/ProductName'] ?? names[family] ?? family, family };
+}
+
+/** The security control id of a control finding, or undefined for product findings. */
+export function controlIdOf(f: { Compliance?: { SecurityControlId?: string | undefined } | undefined; ProductFields?: Record<string, string> | undefined; GeneratorId: string }): string | undefined {
+  const id = f.Compliance?.SecurityControlId ?? f.ProductFields?.ControlId;
+  if (id !== undefined && id !== '') return id;
+  const m = /^security-control\/(.+)$/.exec(f.GeneratorId);
+  return m?.[1];
+}
+
+function details(f: Asff, productFamily: string): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  const pf = f.ProductFields ?? {};
+  if (productFamily === 'guardduty') {
+    const base = 'aws/guardduty/service/action/';
+    const pick = (key: string, suffix: string, numeric = false): void => {
+      const hit = Object.keys(pf).find((k) => k.startsWith(base) && k.endsWith(suffix));
+      const v = hit === undefined ? undefined : pf[hit];
+      if (v === undefined || v === '') return;
+      out[key] = numeric && /^\d+$/.test(v) ? Number(v) : v;
+    };
+    pick('actionType', 'action/actionType');
+    pick('connectionDirection', 'connectionDirection');
+    pick('protocol', '/protocol');
+    pick('remotePort', 'remotePortDetails/port', true);
+    pick('localPort', 'localPortDetails/port', true);
+    pick('country', 'country/countryName');
+    pick('city', 'city/cityName');
+    pick('organization', 'organization/org');
+    pick('api', 'awsApiCallAction/api');
+    pick('domain', 'dnsRequestAction/domain');
+  }
+  const standards = f.ProductFields?.StandardsArn;
+  if (standards !== undefined) out.standard = standards.replace(/^arn:[^:]*:securityhub:::/, '');
+  return out;
+}
+
+function asffResources(f: Asff): Resource[] {
+  return f.Resources.map((r) => {
+    const ids = idsFromArn(r.Type, r.Id);
+    const d = isObject(r.Details) ? r.Details : {};
+    const key = isObject(d.AwsIamAccessKey) ? d.AwsIamAccessKey : undefined;
+    if (key !== undefined) {
+      const name = key.PrincipalName ?? key.UserName;
+      if (typeof name === 'string') ids.principalName = name;
+      const t = key.PrincipalType;
+      if (t === 'IAMUser' || t === 'Root' || t === 'AssumedRole' || t === 'FederatedUser' || t === 'Role') ids.principalType = t;
+      if (typeof key.AccessKeyId === 'string' && ids.accessKeyId === undefined) ids.accessKeyId = key.AccessKeyId;
+    }
+    const sg = isObject(d.AwsEc2SecurityGroup) ? d.AwsEc2SecurityGroup : undefined;
+    if (sg !== undefined && typeof sg.GroupId === 'string') ids.securityGroupIds = [sg.GroupId];
+    const bucketTags = r.Tags ?? {};
+    return resource(r.Type, r.Id, r.Region, bucketTags, ids);
+  });
+}
+
+/** Normalizes one ASFF finding. `where` prefixes field paths in errors (e.g. `detail.findings[0]`). */
+export function normalizeAsff(value: unknown, where: string, what: string): Finding {
+  const f = validate(schema, value, where, what);
+  const field = (name: string): string => (where === '' ? name : `${where}.${name}`);
+  const product = productOf(f);
+  const control = controlIdOf(f);
+  const region = f.Region ?? f.Resources[0]?.Region ?? regionOfArn(f.ProductArn) ?? regionOfArn(f.Id) ?? 'unknown';
+  const resources = asffResources(f);
+  if (product.family === 'guardduty') {
+    const pf = f.ProductFields ?? {};
+    const ip = pf['aws/guardduty/service/action/networkConnectionAction/remoteIpDetails/ipAddressV4'] ??
+      pf['aws/guardduty/service/action/awsApiCallAction/remoteIpDetails/ipAddressV4'] ??
+      Object.entries(pf).find(([k]) => k.endsWith('remoteIpDetails/ipAddressV4'))?.[1];
+    const first = resources[0];
+    if (ip !== undefined && ip !== '' && first !== undefined) first.ids.remoteIp = ip;
+  }
+  const normalized = f.Severity.Normalized === undefined ? undefined : Number(f.Severity.Normalized);
+  const severity = asffSeverity(f.Severity.Label ?? f.FindingProviderFields?.Severity?.Label, normalized);
+  const type = control ?? (product.family === 'guardduty' ? guardDutyTypeFromAsff(f.Types) : undefined) ?? f.Types?.[0] ?? f.GeneratorId;
+  const nativeId = product.family === 'guardduty' ? (/\/finding\/([^/]+)$/.exec(f.Id)?.[1] ?? f.Id) : f.Id;
+  const createdAt = requireDate(f.CreatedAt, field('CreatedAt'), what);
+  const updatedAt = requireDate(f.UpdatedAt, field('UpdatedAt'), what);
+  const count = Number(f.ProductFields?.['aws/guardduty/service/count'] ?? '1');
+  const out: Finding = {
+    id: f.Id,
+    fingerprint:
+      control !== undefined
+        ? fingerprint({ kind: 'control', control, account: f.AwsAccountId, region: controlRegion(region, resources), resourceIds: resources.map((r) => r.id) })
+        : fingerprint({ kind: 'product', product: product.family, account: f.AwsAccountId, region, nativeId }),
+    source: 'securityhub' satisfies Source,
+    product: product.name,
+    type,
+    title: f.Title,
+    description: f.Description,
+    severity,
+    account: f.AwsAccountId,
+    region,
+    resources,
+    firstSeen: f.FirstObservedAt !== undefined ? requireDate(f.FirstObservedAt, field('FirstObservedAt'), what) : createdAt,
+    lastSeen: f.LastObservedAt !== undefined ? requireDate(f.LastObservedAt, field('LastObservedAt'), what) : updatedAt,
+    count: Number.isSafeInteger(count) && count > 0 ? count : 1,
+    details: details(f, product.family),
+    raw: value,
+  };
+  const rec = f.Remediation?.Recommendation;
+  if (rec?.Text !== undefined || rec?.Url !== undefined) {
+    out.remediation = {};
+    if (rec.Text !== undefined) out.remediation.text = rec.Text;
+    if (rec.Url !== undefined) out.remediation.url = rec.Url;
+  }
+  const workflow = f.Workflow?.Status ?? f.WorkflowState;
+  if (workflow !== undefined) out.workflowStatus = workflow;
+  if (f.Compliance?.Status !== undefined) out.compliance = f.Compliance.Status;
+  return out;
+}

@@ -1,0 +1,256 @@
+/**
+ * Helpers shared by the normalizers: schema validation that turns the first problem into a coded
+ * error naming the field, severity scales, dates, and resource identifiers parsed from ARNs.
+ */
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import type { Resource, ResourceIds, Severity, SeverityLabel } from '../model.js';
+
+/** Generic caps for free-text fields whose source documents no limit. Larger is rejected. */
+export const LIMITS = {
+  id: 1024,
+  type: 512,
+  title: 4096,
+  description: 64 * 1024,
+  shortText: 2048,
+  resources: 64,
+  tags: 64,
+} as const;
+
+/** A non-empty string with a maximum length. */
+export const str = (max: number): z.ZodString => z.string().min(1).max(max);
+
+function pathOf(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
+  return out;
+}
+
+/**
+ * Validates `value` against `schema`; on failure throws an `InputError` for the first issue with
+ * a code (`MissingField`, `InvalidField`, `FieldTooLong`, `TooManyItems`) and the field's path
+ * prefixed by `prefix` (for example `detail`).
+ */
+export function validate<T extends z.ZodType>(schema: T, value: unknown, prefix: string, what: string): z.output<T> {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue === undefined) throw new InputError('InvalidField', `${what}: invalid record`);
+  const field = [prefix, pathOf(issue.path)].filter((s) => s !== '').join('.');
+  const name = field === '' ? 'the record' : `field "${field}"`;
+  const input = (issue as { input?: unknown }).input;
+  if (issue.code === 'invalid_type' && input === undefined) {
+    throw new InputError('MissingField', `${what}: ${name} is required but missing`, { field });
+  }
+  if (issue.code === 'too_big') {
+    const origin = (issue as { origin?: string }).origin;
+    const max = (issue as { maximum?: number | bigint }).maximum;
+    if (origin === 'string') {
+      const len = typeof input === 'string' ? input.length : 0;
+      throw new InputError('FieldTooLong', `${what}: ${name} is ${len} characters; the limit is ${String(max)}`, { field });
+    }
+    throw new InputError('TooManyItems', `${what}: ${name} has more than ${String(max)} items`, { field });
+  }
+  throw new InputError('InvalidField', `${what}: ${name} is invalid (${issue.message})`, { field });
+}
+
+const DEFAULT_SCORE: Record<SeverityLabel, number> = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 40, HIGH: 70, CRITICAL: 90 };
+
+/** The ASFF label for a 0–100 score: 0, 1–39, 40–69, 70–89, 90–100. */
+export function labelForScore(score: number): SeverityLabel {
+  if (score <= 0) return 'INFORMATIONAL';
+  if (score < 40) return 'LOW';
+  if (score < 70) return 'MEDIUM';
+  if (score < 90) return 'HIGH';
+  return 'CRITICAL';
+}
+
+/** Severity from an ASFF label and/or normalized score, filling in whichever is missing as Security Hub does. */
+export function asffSeverity(label: SeverityLabel | undefined, normalized: number | undefined): Severity {
+  if (label !== undefined) return { label, score: normalized ?? DEFAULT_SCORE[label] };
+  const score = Math.max(0, Math.min(100, Math.round(normalized ?? 0)));
+  return { label: labelForScore(score), score };
+}
+
+/**
+ * GuardDuty's 0–10 severity as ASFF: Low 1.0–3.9, Medium 4.0–6.9, High 7.0–8.9, Critical 9.0–10.0,
+ * and the score scaled by ten (GuardDuty 8 becomes 80).
+ */
+export function guardDutySeverity(value: number): Severity {
+  const score = Math.max(0, Math.min(100, Math.round(value * 10)));
+  let label: SeverityLabel;
+  if (value < 1) label = 'INFORMATIONAL';
+  else if (value < 4) label = 'LOW';
+  else if (value < 7) label = 'MEDIUM';
+  else if (value < 9) label = 'HIGH';
+  else label = 'CRITICAL';
+  return { label, score };
+}
+
+/** A severity given only as a word (`High`, `MEDIUM`, `Informational`, `UNTRIAGED`). */
+export function severityFromWord(word: string, score?: number): Severity {
+  const up = word.toUpperCase();
+  const label: SeverityLabel =
+    up === 'CRITICAL' || up === 'FATAL' ? 'CRITICAL' : up === 'HIGH' ? 'HIGH' : up === 'MEDIUM' ? 'MEDIUM' : up === 'LOW' ? 'LOW' : 'INFORMATIONAL';
+  return { label, score: score ?? DEFAULT_SCORE[label] };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const JAVA_DATE = /^\w{3} (\w{3}) (\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))? UTC (\d{4})$/;
+
+/**
+ * Parses the date forms AWS findings use (ISO 8601, epoch milliseconds, and Inspector's
+ * `Thu Sep 05 13:06:56.334 UTC 2024`) to ISO 8601; `undefined` when it is none of them.
+ */
+export function toIsoDate(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+  }
+  if (typeof value !== 'string' || value.length > 64) return undefined;
+  const m = JAVA_DATE.exec(value);
+  if (m !== null) {
+    const month = MONTHS.indexOf(m[1] ?? '');
+    if (month < 0) return undefined;
+    const ms = Number((m[6] ?? '0').padEnd(3, '0'));
+    const d = Date.UTC(Number(m[7]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), ms);
+    return Number.isNaN(d) ? undefined : new Date(d).toISOString();
+  }
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+/** Like `toIsoDate` but throws `InvalidField` naming the field when the value is present and unparseable. */
+export function requireDate(value: unknown, field: string, what: string): string {
+  const iso = toIsoDate(value);
+  if (iso === undefined) {
+    throw new InputError('InvalidField', `${what}: field "${field}" is not a date (${JSON.stringify(value)?.slice(0, 80)})`, { field });
+  }
+  return iso;
+}
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+/** The region inside an ARN, when it has one. */
+export function regionOfArn(arn: string | undefined): string | undefined {
+  if (arn === undefined) return undefined;
+  return arn.split(':').find((part) => REGION.test(part));
+}
+
+/** Tags given as `[{key, value}]` or `[{Key, Value}]` as a plain record. */
+export function tagList(tags: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!Array.isArray(tags)) return out;
+  for (const t of tags.slice(0, LIMITS.tags)) {
+    if (t === null || typeof t !== 'object') continue;
+    const rec = t as Record<string, unknown>;
+    const k = rec.key ?? rec.Key ?? rec.name;
+    const v = rec.value ?? rec.Value;
+    if (typeof k === 'string' && typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+/** Reads the identifiers an action needs from a resource's ASFF type and ARN or id. */
+export function idsFromArn(type: string, id: string): ResourceIds {
+  const ids: ResourceIds = {};
+  const tail = id.includes(':') ? (id.split(':').pop() ?? id) : id;
+  const after = (prefix: string): string | undefined => {
+    const i = id.indexOf(prefix);
+    return i >= 0 ? id.slice(i + prefix.length).split('/')[0] : undefined;
+  };
+  switch (type) {
+    case 'AwsEc2Instance': {
+      const v = /\bi-[0-9a-f]{8,17}\b/.exec(id)?.[0];
+      if (v !== undefined) ids.instanceId = v;
+      break;
+    }
+    case 'AwsEc2SecurityGroup': {
+      const v = /\bsg-[0-9a-f]{8,17}\b/.exec(id)?.[0];
+      if (v !== undefined) ids.securityGroupIds = [v];
+      break;
+    }
+    case 'AwsS3Bucket': {
+      const v = id.startsWith('arn:') ? tail : id;
+      if (v !== '') ids.bucketName = v;
+      break;
+    }
+    case 'AwsIamUser': {
+      const v = after(':user/') ?? (id.includes(':') ? undefined : id);
+      if (v !== undefined) Object.assign(ids, { principalName: v, principalType: 'IAMUser' });
+      break;
+    }
+    case 'AwsIamRole': {
+      const v = after(':role/') ?? (id.includes(':') ? undefined : id);
+      if (v !== undefined) Object.assign(ids, { principalName: v, principalType: 'Role' });
+      break;
+    }
+    case 'AwsIamAccessKey': {
+      const v = /\b(AKIA|ASIA)[A-Z0-9]{12,124}\b/.exec(id)?.[0];
+      if (v !== undefined) ids.accessKeyId = v;
+      break;
+    }
+    case 'AwsEksCluster': {
+      const v = after(':cluster/') ?? (id.includes(':') ? undefined : id);
+      if (v !== undefined) ids.clusterName = v;
+      break;
+    }
+    case 'AwsLambdaFunction': {
+      const v = after(':function:') ?? (id.includes(':') ? undefined : id);
+      if (v !== undefined) ids.functionName = v.split(':')[0];
+      break;
+    }
+    case 'AwsCloudTrailTrail': {
+      const v = after(':trail/') ?? (id.includes(':') ? undefined : id);
+      if (v !== undefined) ids.trailName = v;
+      break;
+    }
+    case 'AwsKmsKey': {
+      const v = after(':key/') ?? (id.includes(':') ? undefined : id);
+      if (v !== undefined) ids.keyId = v;
+      break;
+    }
+    case 'AwsRdsDbInstance': {
+      const v = after(':db:') ?? (id.includes(':') ? undefined : id);
+      if (v !== undefined) ids.dbInstanceIdentifier = v;
+      break;
+    }
+    default:
+      break;
+  }
+  return ids;
+}
+
+/** Builds a resource, dropping identifiers that are empty. */
+export function resource(type: string, id: string, region: string | undefined, tags: Record<string, string>, ids: ResourceIds): Resource {
+  const clean: ResourceIds = {};
+  for (const [k, v] of Object.entries(ids)) {
+    if (typeof v === 'string' && v !== '') clean[k] = v;
+    else if (Array.isArray(v) && v.length > 0) clean[k] = [...new Set(v)];
+  }
+  const out: Resource = { type, id, tags, ids: clean };
+  if (region !== undefined) out.region = region;
+  return out;
+}
+
+const SERVICE_NAMES: Record<string, string> = {
+  EC2: 'Ec2', IAM: 'Iam', S3: 'S3', RDS: 'Rds', CloudTrail: 'CloudTrail', KMS: 'Kms', Lambda: 'Lambda', ECS: 'Ecs',
+  EKS: 'Eks', SNS: 'Sns', SQS: 'Sqs', ElasticLoadBalancingV2: 'Elbv2', ElasticLoadBalancing: 'Elb', DynamoDB: 'DynamoDb',
+  SSM: 'Ssm', ECR: 'Ecr', CloudFront: 'CloudFront', SecretsManager: 'SecretsManager', ApiGateway: 'ApiGateway',
+};
+
+/** Converts a CloudFormation type (`AWS::EC2::SecurityGroup`) to its ASFF name (`AwsEc2SecurityGroup`). */
+export function asffTypeFromCfn(cfnType: string): string {
+  if (cfnType === 'AWS::::Account') return 'AwsAccount';
+  const parts = cfnType.split('::');
+  if (parts.length !== 3 || parts[0] !== 'AWS') return cfnType;
+  const service = parts[1] ?? '';
+  const svc = SERVICE_NAMES[service] ?? service.charAt(0).toUpperCase() + service.slice(1).toLowerCase();
+  return `Aws${svc}${parts[2] ?? ''}`;
+}
+
+/** True for a plain JSON object. */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

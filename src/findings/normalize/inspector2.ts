@@ -1,0 +1,94 @@
+/**
+ * Amazon Inspector findings: the `detail` of an `Inspector2 Finding` event, or one element of
+ * ListFindings' `findings`.
+ */
+import { z } from 'zod';
+import { fingerprint } from '../fingerprint.js';
+import type { Finding, Resource } from '../model.js';
+import { LIMITS, idsFromArn, isObject, regionOfArn, requireDate, resource, severityFromWord, str, validate } from './common.js';
+
+const INSPECTOR_TYPES: Record<string, string> = {
+  AWS_EC2_INSTANCE: 'AwsEc2Instance',
+  AWS_ECR_CONTAINER_IMAGE: 'AwsEcrContainerImage',
+  AWS_ECR_REPOSITORY: 'AwsEcrRepository',
+  AWS_LAMBDA_FUNCTION: 'AwsLambdaFunction',
+  CODE_REPOSITORY: 'CodeRepository',
+};
+
+const schema = z.looseObject({
+  awsAccountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+  findingArn: str(LIMITS.id),
+  type: z.enum(['NETWORK_REACHABILITY', 'PACKAGE_VULNERABILITY', 'CODE_VULNERABILITY']),
+  title: str(LIMITS.title),
+  description: z.string().max(LIMITS.description),
+  severity: z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', 'UNTRIAGED']),
+  inspectorScore: z.number().min(0).max(10).optional(),
+  status: z.string().max(32).optional(),
+  firstObservedAt: z.union([z.string().max(64), z.number()]),
+  lastObservedAt: z.union([z.string().max(64), z.number()]),
+  resources: z
+    .array(z.looseObject({ type: str(64), id: str(LIMITS.id), region: z.string().max(32).optional(), tags: z.record(z.string(), z.string()).optional() }))
+    .min(1)
+    .max(LIMITS.resources),
+  remediation: z.looseObject({ recommendation: z.looseObject({ text: z.string().max(LIMITS.shortText).optional(), Url: z.string().max(2048).optional() }).optional() }).optional(),
+});
+
+const obj = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});
+
+/** Normalizes one Inspector finding. */
+export function normalizeInspector2(value: unknown, where: string, what: string): Finding {
+  const f = validate(schema, value, where, what);
+  const raw = value as Record<string, unknown>;
+  const field = (name: string): string => (where === '' ? name : `${where}.${name}`);
+  const region = f.resources[0]?.region ?? regionOfArn(f.findingArn) ?? 'unknown';
+  // Security groups on the network path are structured ids Inspector reports; they are targets.
+  const pathGroups: string[] = [];
+  const steps = obj(obj(raw.networkReachabilityDetails).networkPath).steps;
+  for (const step of Array.isArray(steps) ? steps.slice(0, 64) : []) {
+    const st = obj(step);
+    if (st.componentType === 'AWS::EC2::SecurityGroup' && typeof st.componentId === 'string') pathGroups.push(st.componentId);
+  }
+  const resources: Resource[] = f.resources.map((r) => {
+    const type = INSPECTOR_TYPES[r.type] ?? r.type;
+    const ids = idsFromArn(type, r.id);
+    if (type === 'AwsEc2Instance' && pathGroups.length > 0) ids.securityGroupIds = pathGroups;
+    if (type === 'AwsEcrContainerImage') {
+      const img = obj(obj(r.details).awsEcrContainerImage);
+      if (typeof img.repositoryName === 'string') ids.repositoryName = img.repositoryName;
+    }
+    return resource(type, r.id, r.region, r.tags ?? {}, ids);
+  });
+  const details: Record<string, string | number> = {};
+  const vuln = obj(raw.packageVulnerabilityDetails);
+  if (typeof vuln.vulnerabilityId === 'string' && vuln.vulnerabilityId.length <= 128) details.vulnerabilityId = vuln.vulnerabilityId;
+  const ports = obj(obj(raw.networkReachabilityDetails).openPortRange);
+  if (typeof ports.begin === 'number') details.portRangeBegin = ports.begin;
+  if (typeof ports.end === 'number') details.portRangeEnd = ports.end;
+  const proto = obj(raw.networkReachabilityDetails).protocol;
+  if (typeof proto === 'string' && proto.length <= 16) details.protocol = proto;
+  if (typeof raw.fixAvailable === 'string' && raw.fixAvailable.length <= 16) details.fixAvailable = raw.fixAvailable;
+  if (typeof raw.exploitAvailable === 'string' && raw.exploitAvailable.length <= 16) details.exploitAvailable = raw.exploitAvailable;
+  const score = f.inspectorScore === undefined ? undefined : Math.round(f.inspectorScore * 10);
+  const out: Finding = {
+    id: f.findingArn,
+    fingerprint: fingerprint({ kind: 'product', product: 'inspector', account: f.awsAccountId, region, nativeId: f.findingArn }),
+    source: 'inspector',
+    product: 'Inspector',
+    type: f.type,
+    title: f.title,
+    description: f.description,
+    severity: severityFromWord(f.severity, f.severity === 'UNTRIAGED' ? 0 : score),
+    account: f.awsAccountId,
+    region,
+    resources,
+    firstSeen: requireDate(f.firstObservedAt, field('firstObservedAt'), what),
+    lastSeen: requireDate(f.lastObservedAt, field('lastObservedAt'), what),
+    count: 1,
+    details,
+    raw: value,
+  };
+  const rec = f.remediation?.recommendation;
+  if (rec?.text !== undefined) out.remediation = rec.Url === undefined ? { text: rec.text } : { text: rec.text, url: rec.Url };
+  if (f.status !== undefined) out.workflowStatus = f.status;
+  return out;
+}

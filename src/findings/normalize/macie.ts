@@ -1,0 +1,69 @@
+/**
+ * Amazon Macie findings: the `detail` of a `Macie Finding` event, or one element of GetFindings'
+ * `findings`. Policy findings (`Policy:IAMUser/S3BlockPublicAccessDisabled`) and sensitive-data
+ * findings (`SensitiveData:S3Object/Personal`).
+ */
+import { z } from 'zod';
+import { fingerprint } from '../fingerprint.js';
+import type { Finding } from '../model.js';
+import { LIMITS, requireDate, resource, severityFromWord, str, tagList, validate } from './common.js';
+
+const schema = z.looseObject({
+  schemaVersion: z.string().max(32).optional(),
+  id: str(LIMITS.id),
+  accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+  region: str(32),
+  partition: z.string().max(16).optional(),
+  type: str(LIMITS.type),
+  title: str(LIMITS.title),
+  description: z.string().max(LIMITS.description),
+  severity: z.looseObject({ score: z.number().int().min(1).max(3).optional(), description: z.enum(['Low', 'Medium', 'High']) }),
+  createdAt: z.string().max(64),
+  updatedAt: z.string().max(64),
+  count: z.number().int().min(0).optional(),
+  resourcesAffected: z.looseObject({
+    s3Bucket: z.looseObject({ name: str(255), arn: z.string().max(LIMITS.id).optional() }).nullish(),
+    s3Object: z.looseObject({ key: z.string().max(LIMITS.shortText).optional() }).nullish(),
+  }),
+});
+
+/** Normalizes one Macie finding. */
+export function normalizeMacie(value: unknown, where: string, what: string): Finding {
+  const f = validate(schema, value, where, what);
+  const field = (name: string): string => (where === '' ? name : `${where}.${name}`);
+  const bucket = f.resourcesAffected.s3Bucket;
+  const partition = f.partition ?? 'aws';
+  const resources = [];
+  if (bucket !== undefined && bucket !== null) {
+    const rawBucket = (value as { resourcesAffected: { s3Bucket: Record<string, unknown> } }).resourcesAffected.s3Bucket;
+    resources.push(resource('AwsS3Bucket', bucket.arn ?? `arn:${partition}:s3:::${bucket.name}`, f.region, tagList(rawBucket.tags), { bucketName: bucket.name }));
+  }
+  if (resources.length === 0) resources.push(resource('AwsAccount', `AWS::::Account:${f.accountId}`, f.region, {}, {}));
+  const details: Record<string, string | number> = {};
+  const raw = value as Record<string, unknown>;
+  if (typeof raw.category === 'string' && raw.category.length <= 32) details.category = raw.category;
+  const obj = f.resourcesAffected.s3Object;
+  if (obj?.key !== undefined && obj.key !== '') details.objectKey = obj.key;
+  const sample = raw.sample;
+  if (sample === true) details.sample = 'true';
+  const createdAt = requireDate(f.createdAt, field('createdAt'), what);
+  const updatedAt = requireDate(f.updatedAt, field('updatedAt'), what);
+  return {
+    id: f.id,
+    fingerprint: fingerprint({ kind: 'product', product: 'macie', account: f.accountId, region: f.region, nativeId: f.id }),
+    source: 'macie',
+    product: 'Macie',
+    type: f.type,
+    title: f.title,
+    description: f.description,
+    severity: severityFromWord(f.severity.description),
+    account: f.accountId,
+    region: f.region,
+    resources,
+    firstSeen: createdAt,
+    lastSeen: updatedAt,
+    count: f.count ?? 1,
+    details,
+    raw: value,
+  };
+}

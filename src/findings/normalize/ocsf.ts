@@ -1,0 +1,96 @@
+/**
+ * Security Hub's OCSF findings: the elements of `detail.findings` in a `Findings Imported V2`
+ * event (Compliance, Detection and Vulnerability Finding classes).
+ */
+import { z } from 'zod';
+import { controlRegion, fingerprint } from '../fingerprint.js';
+import type { Finding, Resource } from '../model.js';
+import { LIMITS, asffTypeFromCfn, idsFromArn, isObject, requireDate, resource, severityFromWord, str, tagList, validate } from './common.js';
+
+const schema = z.looseObject({
+  class_uid: z.number().int().optional(),
+  finding_info: z.looseObject({
+    uid: str(LIMITS.id),
+    title: str(LIMITS.title),
+    desc: z.string().max(LIMITS.description).optional(),
+    types: z.array(str(256)).max(50).optional(),
+    first_seen_time_dt: z.string().max(64).optional(),
+    last_seen_time_dt: z.string().max(64).optional(),
+    created_time_dt: z.string().max(64).optional(),
+  }),
+  metadata: z.looseObject({ product: z.looseObject({ name: z.string().max(128).optional(), uid: z.string().max(LIMITS.id).optional() }).optional() }),
+  severity: z.string().max(32).optional(),
+  severity_id: z.number().int().min(0).max(99).optional(),
+  cloud: z.looseObject({ account: z.looseObject({ uid: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id') }), region: str(32) }),
+  resources: z
+    .array(z.looseObject({ type: str(256), uid: str(LIMITS.id), region: z.string().max(32).optional() }))
+    .max(32)
+    .optional(),
+  compliance: z.looseObject({ control: z.string().max(64).optional(), status: z.string().max(32).optional() }).optional(),
+  remediation: z.looseObject({ desc: z.string().max(LIMITS.shortText).optional(), references: z.array(z.string().max(2048)).max(20).optional() }).optional(),
+  status: z.string().max(32).optional(),
+  time_dt: z.string().max(64).optional(),
+  count: z.number().int().min(0).optional(),
+});
+
+const SEVERITY_IDS = ['INFORMATIONAL', 'INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', 'CRITICAL'];
+
+/** Normalizes one OCSF finding. */
+export function normalizeOcsf(value: unknown, where: string, what: string): Finding {
+  const f = validate(schema, value, where, what);
+  const field = (name: string): string => (where === '' ? name : `${where}.${name}`);
+  const account = f.cloud.account.uid;
+  const region = f.cloud.region;
+  const productName = f.metadata.product?.name ?? 'Security Hub';
+  const family = productName.toLowerCase().replace(/^amazon |^aws /, '').replace(/\s+/g, '');
+  const rawResources = (value as { resources?: unknown[] }).resources ?? [];
+  const resources: Resource[] = (f.resources ?? []).map((r, i) => {
+    const type = r.type.includes('::') ? asffTypeFromCfn(r.type) : r.type;
+    const rawR = rawResources[i];
+    const tags = isObject(rawR) ? tagList(rawR.tags) : {};
+    return resource(type, r.uid, r.region ?? region, tags, idsFromArn(type, r.uid));
+  });
+  if (resources.length === 0) resources.push(resource('AwsAccount', `AWS::::Account:${account}`, region, {}, {}));
+  const control = f.compliance?.control;
+  const label = f.severity ?? SEVERITY_IDS[f.severity_id ?? 0] ?? 'INFORMATIONAL';
+  const info = f.finding_info;
+  const last = info.last_seen_time_dt ?? f.time_dt ?? info.created_time_dt;
+  const first = info.first_seen_time_dt ?? info.created_time_dt ?? last;
+  if (first === undefined || last === undefined) {
+    requireDate(undefined, field('finding_info.first_seen_time_dt'), what);
+  }
+  const nativeId = family === 'guardduty' ? (/\/finding\/([^/]+)$/.exec(info.uid)?.[1] ?? info.uid) : info.uid;
+  const out: Finding = {
+    id: info.uid,
+    fingerprint:
+      control !== undefined
+        ? fingerprint({ kind: 'control', control, account, region: controlRegion(region, resources), resourceIds: resources.map((r) => r.id) })
+        : fingerprint({ kind: 'product', product: family, account, region, nativeId }),
+    source: 'securityhub',
+    product: productName,
+    type: control ?? info.types?.[0] ?? info.title,
+    title: info.title,
+    description: info.desc ?? '',
+    severity: severityFromWord(label),
+    account,
+    region,
+    resources,
+    firstSeen: requireDate(first, field('finding_info.first_seen_time_dt'), what),
+    lastSeen: requireDate(last, field('finding_info.last_seen_time_dt'), what),
+    count: f.count ?? 1,
+    details: {},
+    raw: value,
+  };
+  const url = f.remediation?.references?.[0];
+  if (f.remediation?.desc !== undefined || url !== undefined) {
+    out.remediation = {};
+    if (f.remediation?.desc !== undefined) out.remediation.text = f.remediation.desc;
+    if (url !== undefined) out.remediation.url = url;
+  }
+  if (f.status !== undefined) out.workflowStatus = f.status.toUpperCase();
+  if (f.compliance?.status !== undefined) {
+    const status = f.compliance.status.toUpperCase();
+    out.compliance = status === 'FAIL' ? 'FAILED' : status === 'PASS' ? 'PASSED' : status;
+  }
+  return out;
+}

@@ -1,0 +1,373 @@
+/**
+ * Realistic sample events, like GuardDuty's "generate sample findings": EventBridge events for any
+ * GuardDuty finding type or Security Hub control, plus Inspector, Macie, Config and OCSF samples.
+ * Identifiers are derived from the type, so the same request gives the same resources.
+ */
+import { createHash } from 'node:crypto';
+
+/** Options for sample generation. */
+export interface SampleOptions {
+  account?: string;
+  region?: string;
+  /** Timestamp of the samples; defaults to now. */
+  now?: Date;
+  /** Distinguishes several samples of one type. */
+  variant?: number;
+}
+
+type Json = Record<string, unknown>;
+
+function hex(seed: string, length: number): string {
+  let out = '';
+  for (let i = 0; out.length < length; i += 1) out += createHash('sha256').update(`${seed}#${i}`).digest('hex');
+  return out.slice(0, length);
+}
+
+function base(opts: SampleOptions): { account: string; region: string; now: string; earlier: string; variant: number } {
+  const now = opts.now ?? new Date();
+  return {
+    account: opts.account ?? '123456789012',
+    region: opts.region ?? 'us-east-1',
+    now: now.toISOString(),
+    earlier: new Date(now.getTime() - 3 * 3600_000).toISOString(),
+    variant: opts.variant ?? 0,
+  };
+}
+
+function envelope(detailType: string, source: string, account: string, region: string, time: string, detail: Json, resources: string[] = []): Json {
+  const id = hex(`${detailType}${JSON.stringify(detail).length}${time}`, 32);
+  return {
+    version: '0',
+    id: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`,
+    'detail-type': detailType,
+    source,
+    account,
+    time,
+    region,
+    resources,
+    detail,
+  };
+}
+
+/** GuardDuty's default severity for a sample of this type: 8 for threats, 5 for recon, 2 for policy. */
+function defaultSeverity(type: string): number {
+  if (type.startsWith('AttackSequence:')) return 9;
+  if (/^(CryptoCurrency|Backdoor|Trojan|Impact|Exfiltration|CredentialAccess|UnauthorizedAccess:IAMUser\/InstanceCredentialExfiltration|Execution|Persistence|PrivilegeEscalation)/.test(type)) return 8;
+  if (/^(Policy|Stealth)/.test(type)) return 2;
+  return 5;
+}
+
+/** A GuardDuty finding object (the `detail` of a `GuardDuty Finding` event) for `type`. */
+export function guardDutyFinding(type: string, opts: SampleOptions = {}): Json {
+  const b = base(opts);
+  const seed = `${type}/${b.variant}`;
+  const id = hex(seed, 32);
+  const resourceKind = /^[A-Za-z]+:([A-Za-z0-9]+)\//.exec(type)?.[1] ?? 'EC2';
+  const instanceId = `i-${hex(`${seed}i`, 17)}`;
+  const remoteIp = `198.51.100.${(parseInt(hex(`${seed}ip`, 2), 16) % 250) + 2}`;
+  const inbound = /BruteForce|PortProbe|Portscan/.test(type) && !type.includes('Outbound');
+  const instanceDetails = {
+    instanceId,
+    instanceType: 't3.medium',
+    instanceState: 'running',
+    availabilityZone: `${b.region}a`,
+    imageId: `ami-${hex(`${seed}ami`, 17)}`,
+    launchTime: new Date(Date.parse(b.now) - 30 * 86400_000).toISOString(),
+    iamInstanceProfile: { arn: `arn:aws:iam::${b.account}:instance-profile/web-app`, id: `AIPA${hex(seed, 16).toUpperCase()}` },
+    networkInterfaces: [
+      {
+        networkInterfaceId: `eni-${hex(`${seed}eni`, 17)}`,
+        privateIpAddress: '10.0.1.23',
+        publicIp: '203.0.113.10',
+        subnetId: `subnet-${hex(`${seed}sn`, 17)}`,
+        vpcId: `vpc-${hex(`${seed}vpc`, 17)}`,
+        securityGroups: [{ groupId: `sg-${hex(`${seed}sg`, 17)}`, groupName: 'web-app' }],
+      },
+    ],
+    tags: [
+      { key: 'Name', value: 'web-app-1' },
+      { key: 'team', value: 'payments' },
+    ],
+  };
+  const accessKeyDetails = /InstanceCredentialExfiltration/.test(type)
+    ? { accessKeyId: `ASIA${hex(`${seed}k`, 16).toUpperCase()}`, principalId: `AROA${hex(`${seed}p`, 17).toUpperCase()}:${instanceId}`, userName: 'web-app', userType: 'AssumedRole' }
+    : { accessKeyId: `AKIA${hex(`${seed}k`, 16).toUpperCase()}`, principalId: `AIDA${hex(`${seed}p`, 17).toUpperCase()}`, userName: 'ci-deployer', userType: 'IAMUser' };
+  const resource: Json = {};
+  let action: Json;
+  const remoteIpDetails = { ipAddressV4: remoteIp, organization: { asn: '64500', asnOrg: 'EXAMPLE-NET', isp: 'Example ISP', org: 'Example Hosting' }, country: { countryName: 'Netherlands' }, city: { cityName: 'Amsterdam' } };
+  switch (resourceKind) {
+    case 'IAMUser':
+    case 'IAM':
+      resource.resourceType = 'AccessKey';
+      resource.accessKeyDetails = accessKeyDetails;
+      action = { actionType: 'AWS_API_CALL', awsApiCallAction: { api: 'ListBuckets', serviceName: 's3.amazonaws.com', callerType: 'Remote IP', remoteIpDetails } };
+      break;
+    case 'S3': {
+      const bucket = `customer-exports-${hex(seed, 6)}`;
+      resource.resourceType = 'S3Bucket';
+      resource.accessKeyDetails = accessKeyDetails;
+      resource.s3BucketDetails = [
+        { arn: `arn:aws:s3:::${bucket}`, name: bucket, type: 'Destination', createdAt: b.earlier, tags: [{ key: 'data', value: 'customer' }], publicAccess: { effectivePermission: 'PUBLIC' } },
+      ];
+      action = { actionType: 'AWS_API_CALL', awsApiCallAction: { api: 'PutBucketPublicAccessBlock', serviceName: 's3.amazonaws.com', callerType: 'Remote IP', remoteIpDetails } };
+      break;
+    }
+    case 'Kubernetes':
+    case 'EKS':
+      resource.resourceType = 'EKSCluster';
+      resource.eksClusterDetails = { name: 'prod-cluster', arn: `arn:aws:eks:${b.region}:${b.account}:cluster/prod-cluster`, vpcId: 'vpc-0a1b2c3d', status: 'ACTIVE' };
+      action = { actionType: 'KUBERNETES_API_CALL', kubernetesApiCallAction: { requestUri: '/api/v1/secrets', verb: 'list', remoteIpDetails } };
+      break;
+    case 'Lambda':
+      resource.resourceType = 'Lambda';
+      resource.lambdaDetails = { functionName: 'orders-handler', functionArn: `arn:aws:lambda:${b.region}:${b.account}:function:orders-handler` };
+      action = { actionType: 'NETWORK_CONNECTION', networkConnectionAction: { connectionDirection: 'OUTBOUND', protocol: 'TCP', remoteIpDetails, remotePortDetails: { port: 443, portName: 'HTTPS' } } };
+      break;
+    case 'RDS':
+      resource.resourceType = 'RDSDBInstance';
+      resource.rdsDbInstanceDetails = { dbInstanceIdentifier: 'orders-db', engine: 'aurora-postgresql', dbInstanceArn: `arn:aws:rds:${b.region}:${b.account}:db:orders-db` };
+      action = { actionType: 'RDS_LOGIN_ATTEMPT', rdsLoginAttemptAction: { remoteIpDetails } };
+      break;
+    default:
+      resource.resourceType = 'Instance';
+      resource.instanceDetails = instanceDetails;
+      action = type.endsWith('!DNS') || /DomainRequest|DNS/.test(type)
+        ? { actionType: 'DNS_REQUEST', dnsRequestAction: { domain: 'pool.example-mining.net', protocol: 'UDP', blocked: false } }
+        : {
+            actionType: 'NETWORK_CONNECTION',
+            networkConnectionAction: {
+              connectionDirection: inbound ? 'INBOUND' : 'OUTBOUND',
+              protocol: 'TCP',
+              blocked: false,
+              remoteIpDetails,
+              remotePortDetails: { port: inbound ? 51234 : 3333, portName: 'Unknown' },
+              localPortDetails: { port: inbound ? 22 : 40112, portName: inbound ? 'SSH' : 'Unknown' },
+            },
+          };
+  }
+  const count = 3 + (parseInt(hex(`${seed}c`, 2), 16) % 60);
+  const names: Record<string, string> = { AccessKey: 'an IAM access key', S3Bucket: 'an S3 bucket', EKSCluster: 'EKS cluster prod-cluster', Lambda: 'Lambda function orders-handler', RDSDBInstance: 'RDS instance orders-db' };
+  const where = resource.resourceType === 'Instance' ? `EC2 instance ${instanceId}` : (names[String(resource.resourceType)] ?? 'a resource');
+  return {
+    schemaVersion: '2.0',
+    accountId: b.account,
+    region: b.region,
+    partition: 'aws',
+    id,
+    arn: `arn:aws:guardduty:${b.region}:${b.account}:detector/${hex(`${b.account}det`, 32)}/finding/${id}`,
+    type,
+    resource,
+    service: {
+      serviceName: 'guardduty',
+      detectorId: hex(`${b.account}det`, 32),
+      action,
+      resourceRole: inbound ? 'TARGET' : 'ACTOR',
+      eventFirstSeen: b.earlier,
+      eventLastSeen: b.now,
+      archived: false,
+      count,
+      additionalInfo: { sample: true },
+    },
+    severity: defaultSeverity(type),
+    createdAt: b.earlier,
+    updatedAt: b.now,
+    title: `${type} activity involving ${where}.`,
+    description: `Sample finding generated by firebreak for ${type}: ${where} in account ${b.account} was involved in activity matching this finding type.`,
+  };
+}
+
+/** A `GuardDuty Finding` EventBridge event for `type`. */
+export function guardDutyEvent(type: string, opts: SampleOptions = {}): Json {
+  const b = base(opts);
+  return envelope('GuardDuty Finding', 'aws.guardduty', b.account, b.region, b.now, guardDutyFinding(type, opts));
+}
+
+const CONTROL_RESOURCES: Record<string, (account: string, region: string, seed: string) => Json> = {
+  S3: (_a, region, seed) => ({ Type: 'AwsS3Bucket', Id: `arn:aws:s3:::app-assets-${hex(seed, 6)}`, Partition: 'aws', Region: region }),
+  EC2: (a, region, seed) => ({ Type: 'AwsEc2SecurityGroup', Id: `arn:aws:ec2:${region}:${a}:security-group/sg-${hex(seed, 17)}`, Partition: 'aws', Region: region, Details: { AwsEc2SecurityGroup: { GroupId: `sg-${hex(seed, 17)}`, GroupName: 'legacy-admin' } } }),
+  CloudTrail: (a, region) => ({ Type: 'AwsCloudTrailTrail', Id: `arn:aws:cloudtrail:${region}:${a}:trail/management-events`, Partition: 'aws', Region: region }),
+  IAM: (a, region) => ({ Type: 'AwsIamUser', Id: `arn:aws:iam::${a}:user/legacy-admin`, Partition: 'aws', Region: region }),
+  KMS: (a, region, seed) => ({ Type: 'AwsKmsKey', Id: `arn:aws:kms:${region}:${a}:key/${hex(seed, 8)}-${hex(seed, 4)}-4${hex(seed, 3)}-8${hex(seed, 3)}-${hex(seed, 12)}`, Partition: 'aws', Region: region }),
+  Lambda: (a, region) => ({ Type: 'AwsLambdaFunction', Id: `arn:aws:lambda:${region}:${a}:function:orders-handler`, Partition: 'aws', Region: region }),
+  RDS: (a, region) => ({ Type: 'AwsRdsDbInstance', Id: `arn:aws:rds:${region}:${a}:db:orders-db`, Partition: 'aws', Region: region }),
+};
+
+/** Controls whose subject is the account (and region) rather than one resource. */
+const ACCOUNT_CONTROLS = new Set(['EC2.7', 'S3.1', 'IAM.6', 'IAM.9', 'CloudTrail.1', 'Config.1', 'GuardDuty.1', 'SecurityHub.1', 'Account.1']);
+
+/** A consolidated ASFF control finding (FAILED) for `controlId`, titled with `title` when given. */
+export function controlFinding(controlId: string, opts: SampleOptions & { title?: string; severity?: string } = {}): Json {
+  const b = base(opts);
+  const seed = `${controlId}/${b.variant}`;
+  const service = controlId.split('.')[0] ?? 'EC2';
+  const resource = ACCOUNT_CONTROLS.has(controlId) || CONTROL_RESOURCES[service] === undefined
+    ? { Type: 'AwsAccount', Id: `AWS::::Account:${b.account}`, Partition: 'aws', Region: b.region }
+    : (CONTROL_RESOURCES[service] as (a: string, r: string, s: string) => Json)(b.account, b.region, seed);
+  const uuid = hex(seed, 32);
+  const findingId = `arn:aws:securityhub:${b.region}:${b.account}:security-control/${controlId}/finding/${uuid.slice(0, 8)}-${uuid.slice(8, 12)}-${uuid.slice(12, 16)}-${uuid.slice(16, 20)}-${uuid.slice(20)}`;
+  const label = opts.severity ?? 'MEDIUM';
+  return {
+    SchemaVersion: '2018-10-08',
+    Id: findingId,
+    ProductArn: `arn:aws:securityhub:${b.region}::product/aws/securityhub`,
+    ProductName: 'Security Hub',
+    CompanyName: 'AWS',
+    Region: b.region,
+    GeneratorId: `security-control/${controlId}`,
+    AwsAccountId: b.account,
+    Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
+    FirstObservedAt: b.earlier,
+    LastObservedAt: b.now,
+    CreatedAt: b.earlier,
+    UpdatedAt: b.now,
+    Severity: { Label: label, Original: label },
+    Title: opts.title ?? `Security control ${controlId} failed`,
+    Description: `Sample control finding generated by firebreak for ${controlId}.`,
+    Remediation: { Recommendation: { Text: 'For information on how to correct this issue, consult the AWS Security Hub controls documentation.', Url: `https://docs.aws.amazon.com/console/securityhub/${controlId}/remediation` } },
+    ProductFields: { 'aws/securityhub/ProductName': 'Security Hub', 'aws/securityhub/CompanyName': 'AWS', 'aws/securityhub/FindingId': `arn:aws:securityhub:${b.region}::product/aws/securityhub/${findingId}` },
+    Resources: [resource],
+    Compliance: { Status: 'FAILED', SecurityControlId: controlId, AssociatedStandards: [{ StandardsId: 'standards/aws-foundational-security-best-practices/v/1.0.0' }] },
+    WorkflowState: 'NEW',
+    Workflow: { Status: 'NEW' },
+    RecordState: 'ACTIVE',
+  };
+}
+
+/** A `Security Hub Findings - Imported` event carrying `findings`. */
+export function securityHubEvent(findings: Json[], opts: SampleOptions = {}): Json {
+  const b = base(opts);
+  return envelope('Security Hub Findings - Imported', 'aws.securityhub', b.account, b.region, b.now, { findings }, findings.map((f) => `arn:aws:securityhub:${b.region}::product/aws/securityhub/${String(f.Id)}`));
+}
+
+/** An `Inspector2 Finding` event for a package vulnerability on an EC2 instance. */
+export function inspectorEvent(opts: SampleOptions = {}): Json {
+  const b = base(opts);
+  const instanceId = `i-${hex('inspector', 17)}`;
+  return envelope('Inspector2 Finding', 'aws.inspector2', b.account, b.region, b.now, {
+    awsAccountId: b.account,
+    findingArn: `arn:aws:inspector2:${b.region}:${b.account}:finding/${hex(`insp${b.variant}`, 32)}`,
+    type: 'PACKAGE_VULNERABILITY',
+    title: 'CVE-2024-6387 - openssh-server',
+    description: 'A signal handler race condition in OpenSSH server (sshd) can allow an unauthenticated remote attacker to run code as root on glibc-based Linux systems.',
+    severity: 'HIGH',
+    inspectorScore: 8.1,
+    status: 'ACTIVE',
+    fixAvailable: 'YES',
+    exploitAvailable: 'YES',
+    firstObservedAt: b.earlier,
+    lastObservedAt: b.now,
+    updatedAt: b.now,
+    packageVulnerabilityDetails: { vulnerabilityId: 'CVE-2024-6387', source: 'NVD', vulnerablePackages: [{ name: 'openssh-server', version: '8.9p1', fixedInVersion: '8.9p1-3ubuntu0.10', packageManager: 'OS' }] },
+    remediation: { recommendation: { text: 'Upgrade openssh-server to the fixed version with your package manager and restart sshd.' } },
+    resources: [{ type: 'AWS_EC2_INSTANCE', id: instanceId, partition: 'aws', region: b.region, details: { awsEc2Instance: { type: 't3.medium', imageId: 'ami-0abcdef1234567890' } } }],
+  }, [instanceId]);
+}
+
+/** A `Macie Finding` event: bucket-level Block Public Access disabled. */
+export function macieEvent(opts: SampleOptions = {}): Json {
+  const b = base(opts);
+  const bucket = `hr-exports-${hex(`macie${b.variant}`, 6)}`;
+  return envelope('Macie Finding', 'aws.macie', b.account, b.region, b.now, {
+    schemaVersion: '1.0',
+    id: hex(`macie${b.variant}`, 32),
+    accountId: b.account,
+    partition: 'aws',
+    region: b.region,
+    type: 'Policy:IAMUser/S3BlockPublicAccessDisabled',
+    title: 'Block public access settings are disabled for the S3 bucket',
+    description: 'All bucket-level block public access settings were disabled for the S3 bucket.',
+    severity: { score: 3, description: 'High' },
+    createdAt: b.earlier,
+    updatedAt: b.now,
+    count: 1,
+    category: 'POLICY',
+    resourcesAffected: { s3Bucket: { arn: `arn:aws:s3:::${bucket}`, name: bucket, tags: [{ key: 'Division', value: 'HR' }] }, s3Object: null },
+  });
+}
+
+/** A `Config Rules Compliance Change` event: a security group became NON_COMPLIANT. */
+export function configEvent(opts: SampleOptions = {}): Json {
+  const b = base(opts);
+  const sg = `sg-${hex(`config${b.variant}`, 17)}`;
+  return envelope('Config Rules Compliance Change', 'aws.config', b.account, b.region, b.now, {
+    resourceId: sg,
+    awsRegion: b.region,
+    awsAccountId: b.account,
+    configRuleName: 'restricted-ssh',
+    recordVersion: '1.0',
+    configRuleARN: `arn:aws:config:${b.region}:${b.account}:config-rule/config-rule-${hex('rule', 6)}`,
+    messageType: 'ComplianceChangeNotification',
+    newEvaluationResult: {
+      evaluationResultIdentifier: { evaluationResultQualifier: { configRuleName: 'restricted-ssh', resourceType: 'AWS::EC2::SecurityGroup', resourceId: sg }, orderingTimestamp: b.now },
+      complianceType: 'NON_COMPLIANT',
+      resultRecordedTime: b.now,
+      configRuleInvokedTime: b.now,
+    },
+    oldEvaluationResult: {
+      evaluationResultIdentifier: { evaluationResultQualifier: { configRuleName: 'restricted-ssh', resourceType: 'AWS::EC2::SecurityGroup', resourceId: sg }, orderingTimestamp: b.earlier },
+      complianceType: 'COMPLIANT',
+      resultRecordedTime: b.earlier,
+      configRuleInvokedTime: b.earlier,
+    },
+    notificationCreationTime: b.now,
+    resourceType: 'AWS::EC2::SecurityGroup',
+  }, [sg]);
+}
+
+/** A `Findings Imported V2` event with one OCSF compliance finding for `controlId`. */
+export function ocsfEvent(controlId = 'IAM.6', opts: SampleOptions = {}): Json {
+  const b = base(opts);
+  const uid = `arn:aws:securityhub:${b.region}:${b.account}:security-control/${controlId}/finding/${hex(`ocsf${controlId}`, 32)}`;
+  return envelope('Findings Imported V2', 'aws.securityhub', b.account, b.region, b.now, {
+    findings: [
+      {
+        activity_id: 1,
+        category_uid: 2,
+        class_name: 'Compliance Finding',
+        class_uid: 2003,
+        severity: 'Critical',
+        severity_id: 5,
+        status: 'New',
+        status_id: 1,
+        time_dt: b.now,
+        cloud: { account: { uid: b.account, type: 'AWS_Account' }, provider: 'AWS', region: b.region },
+        compliance: { control: controlId, status: 'Fail', standards: ['standards/aws-foundational-security-best-practices/v/1.0.0'] },
+        finding_info: {
+          uid,
+          title: 'Hardware MFA should be enabled for the root user',
+          desc: 'This control checks whether your AWS account is enabled to use a hardware multi-factor authentication (MFA) device to sign in with root user credentials.',
+          types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
+          created_time_dt: b.earlier,
+          first_seen_time_dt: b.earlier,
+          last_seen_time_dt: b.now,
+        },
+        metadata: { product: { name: 'Security Hub', uid: 'aws/securityhub', vendor_name: 'AWS' }, version: '1.1.0' },
+        remediation: { desc: 'Enable a hardware MFA device for the root user.', references: [`https://docs.aws.amazon.com/console/securityhub/${controlId}/remediation`] },
+        resources: [{ type: 'AWS::::Account', uid: `AWS::::Account:${b.account}`, region: b.region }],
+      },
+    ],
+  });
+}
+
+/** The bundled demo set: the origin cases and one sample of every other source. */
+export function demoEvents(opts: SampleOptions = {}): Json[] {
+  return [
+    guardDutyEvent('CryptoCurrency:EC2/BitcoinTool.B!DNS', opts),
+    guardDutyEvent('UnauthorizedAccess:EC2/SSHBruteForce', opts),
+    guardDutyEvent('UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', opts),
+    guardDutyEvent('Policy:S3/BucketBlockPublicAccessDisabled', opts),
+    securityHubEvent(
+      [
+        controlFinding('EC2.18', { ...opts, severity: 'HIGH', title: 'Security groups should only allow unrestricted incoming traffic for authorized ports' }),
+        controlFinding('S3.8', { ...opts, severity: 'HIGH', title: 'S3 general purpose buckets should block public access' }),
+        controlFinding('EC2.7', { ...opts, severity: 'MEDIUM', title: 'EBS default encryption should be enabled' }),
+        controlFinding('CloudTrail.2', { ...opts, severity: 'MEDIUM', title: 'CloudTrail should have encryption at-rest enabled' }),
+      ],
+      opts,
+    ),
+    inspectorEvent(opts),
+    macieEvent(opts),
+    configEvent(opts),
+    ocsfEvent('IAM.6', opts),
+  ];
+}
