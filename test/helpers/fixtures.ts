@@ -18,7 +18,7 @@ export function fixture(name: string): Record<string, unknown> {
   if (name === 'securityhub-asff-control-finding-consolidated-CloudTrail.2.json') {
     // As published: a comma is missing after "ProductFields" (documented), and the
     // AssociatedStandards list ends with a trailing comma.
-    text = text.replace(/("aws\/securityhub\/FindingId": "[^"]+"\n  })\n/, '$1,\n').replace(/},\s*\]/, '}\n    ]');
+    text = text.replace(/("aws\/securityhub\/FindingId": "[^"]+"\n {2}})\n/, '$1,\n').replace(/},\s*\]/, '}\n    ]');
   }
   return JSON.parse(text) as Record<string, unknown>;
 }

@@ -113,6 +113,7 @@ function present(name: string, finding: Finding): boolean {
 }
 
 // C0/C1 controls, DEL, zero-width and bidirectional override characters.
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const MAX_VALUE = 256;
 
