@@ -123,12 +123,12 @@ export async function* readStream(
     }
   }
   function* lineRecords(l: Line): Generator<InputItem> {
-    const text = stripBom(l.text).trim();
-    if (text === '') return;
     if (l.tooLong) {
       yield errorItem(new InputError('RecordTooLarge', `${where(file, l.lineNo)}: record is larger than ${limits.maxRecordBytes} bytes`), l.lineNo);
       return;
     }
+    const text = stripBom(l.text).trim();
+    if (text === '') return;
     let value: unknown;
     try {
       value = JSON.parse(text);
