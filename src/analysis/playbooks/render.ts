@@ -138,7 +138,7 @@ function escapeFor(context: RenderContext, value: string): string {
     case 'shell':
       return shellQuote(clean);
     case 'hcl':
-      return clean.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+      return clean.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, () => '$${').replace(/%\{/g, '%%{');
     case 'yaml':
       return JSON.stringify(clean).slice(1, -1);
   }

@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PlaybookAnalyst } from '../../src/analysis/playbooks/analyst.js';
+import { loadCatalog } from '../../src/analysis/playbooks/catalog.js';
+import { VARIABLES } from '../../src/analysis/playbooks/render.js';
+import type { Finding } from '../../src/findings/model.js';
+import { normalizeRecord } from '../../src/findings/normalize/index.js';
+import { controlFinding, guardDutyEvent, securityHubEvent } from '../../src/findings/samples.js';
+import { getAction } from '../../src/response/registry.js';
+
+const catalog = loadCatalog();
+
+/** Every string inside a value. */
+function strings(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) return v.flatMap(strings);
+  if (v !== null && typeof v === 'object') return Object.values(v).flatMap(strings);
+  return [];
+}
+const analyst = new PlaybookAnalyst(catalog);
+
+/** A sample finding for every exact type and control of a playbook (families: a member type). */
+function samplesFor(types: string[], controls: string[]): Finding[] {
+  const events = [
+    ...types.map((t) => (t.startsWith('Policy:IAMUser/') ? undefined : guardDutyEvent(t.endsWith('*') ? `${t.slice(0, -1)}Sample` : t))).filter((e) => e !== undefined),
+    ...(controls.length > 0 ? [securityHubEvent(controls.map((c) => controlFinding(c)))] : []),
+  ];
+  return events.flatMap((e) => normalizeRecord(e, 'sample') as Finding[]);
+}
+
+describe('bundled playbook catalog', () => {
+  const entries = [...catalog.entries.values()];
+
+  it('holds the seed playbooks', () => {
+    expect(entries.map((p) => p.id).sort()).toEqual(
+      expect.arrayContaining([
+        'ec2-instance-compromise',
+        'ec2-ssh-brute-force',
+        'iam-instance-credential-exfiltration',
+        's3-bucket-public-access',
+        'control-ec2.18',
+        'control-s3.8',
+        'control-ec2.7',
+        'control-cloudtrail.2',
+      ]),
+    );
+  });
+
+  it.each(entries.map((p) => [p.id, p] as const))('%s renders for a sample without undefined or placeholders, with registered actions', (_id, pb) => {
+    const findings = samplesFor(pb.match.types, pb.match.controls);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      expect(catalog.resolve(f)?.id).toBe(pb.id);
+      const a = analyst.analyzeSync(f);
+      expect(a.playbookId).toBe(pb.id);
+      for (const text of strings(a)) expect(text).not.toMatch(/undefined|NaN|\[object Object\]|\{\{\s*[#^/]?[A-Za-z]+\s*\}\}/);
+      for (const field of [a.summary, a.impact, ...a.steps.map((s) => s.detail)]) {
+        expect(field.trim().length).toBeGreaterThan(20);
+        // placeholders for values the sample does carry would mean a wrong variable
+        expect(field).not.toMatch(/<(instance-id|bucket-name|account-id|region|security-group-id|trail-name)>/);
+      }
+      for (const act of a.actions) {
+        const def = getAction(act.action);
+        expect(act.risk).toBe(def.risk);
+        const structured = f.resources.flatMap((r) => [r.ids[def.target]].flat()).concat(def.target === 'account' ? [f.account] : []);
+        expect(structured).toContain(act.target);
+      }
+    }
+  });
+
+  it('proposes the AWS-recommended containment for the origin cases', () => {
+    const byType = (t: string): Finding => normalizeRecord(guardDutyEvent(t), 'x')[0] as Finding;
+    const mining = analyst.analyzeSync(byType('CryptoCurrency:EC2/BitcoinTool.B!DNS'));
+    expect(mining.actions.map((a) => a.action)).toEqual(['ec2:snapshot-instance-volumes', 'ec2:isolate-instance']);
+    const exfil = analyst.analyzeSync(byType('UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS'));
+    expect(exfil.actions).toEqual([expect.objectContaining({ action: 'iam:revoke-role-sessions', target: 'web-app', risk: 'contain' })]);
+    const ssh = analyst.analyzeSync(byType('UnauthorizedAccess:EC2/SSHBruteForce'));
+    expect(ssh.actions.map((a) => a.action)).toEqual(['ec2:block-ip-nacl']);
+    const ec218 = analyst.analyzeSync(normalizeRecord(controlFinding('EC2.18'), 'x')[0] as Finding);
+    expect(ec218.actions.map((a) => a.action)).toEqual(['ec2:revoke-public-ingress']);
+    expect(ec218.iac?.terraform).toContain('aws_vpc_security_group_ingress_rule');
+    expect(ec218.iac?.cloudformation).toContain('AWS::EC2::SecurityGroup');
+  });
+
+  it('every template variable has a placeholder', () => {
+    for (const [name, spec] of Object.entries(VARIABLES)) expect(spec.placeholder, name).not.toBe('');
+  });
+});
+
+describe('catalog loading errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'firebreak-catalog-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const valid = (id: string, extra = ''): string =>
+    `id: ${id}\ntitle: T\nmatch:\n  types: ["X:EC2/${id}"]\nsummary: Something happened on {{instanceId}}.\nimpact: It matters.\nsteps:\n  - phase: investigate\n    title: Look\n    detail: Look at it.\nreferences: ["https://docs.aws.amazon.com/"]\n${extra}`;
+
+  function loadWith(files: Record<string, string>): () => void {
+    const sub = mkdtempSync(join(dir, 'c-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(sub, name), text);
+    return () => loadCatalog(sub);
+  }
+
+  it('loads a valid directory', () => {
+    expect(loadWith({ 'a.yaml': valid('a') })).not.toThrow();
+  });
+
+  it('rejects an id that does not match the file name', () => {
+    expect(loadWith({ 'b.yaml': valid('a') })).toThrow(/b\.yaml: id "a" does not match the file name/);
+  });
+
+  it('rejects an unknown template variable', () => {
+    expect(loadWith({ 'a.yaml': valid('a').replace('{{instanceId}}', '{{userAgent}}') })).toThrow(/unknown variable \{\{userAgent\}\}/);
+  });
+
+  it('rejects an unknown action and a target of the wrong kind', () => {
+    expect(loadWith({ 'a.yaml': valid('a', 'actions:\n  - action: ec2:explode\n    target: instanceId\n    reason: r\n') })).toThrow(/unknown action "ec2:explode"/);
+    expect(loadWith({ 'a.yaml': valid('a', 'actions:\n  - action: ec2:isolate-instance\n    target: remoteIp\n    reason: r\n') })).toThrow(/targets instanceId, not remoteIp/);
+  });
+
+  it('rejects a schema violation naming the field', () => {
+    expect(loadWith({ 'a.yaml': valid('a').replace('phase: investigate', 'phase: panic') })).toThrow(/a\.yaml: field "steps\[0\]\.phase"/);
+  });
+
+  it('rejects two playbooks claiming one type', () => {
+    expect(loadWith({ 'a.yaml': valid('a'), 'b.yaml': valid('b').replace('X:EC2/b', 'X:EC2/a') })).toThrow(/X:EC2\/a is also claimed by a/);
+  });
+
+  it('rejects invalid YAML and unclosed sections', () => {
+    expect(loadWith({ 'a.yaml': 'id: [' })).toThrow(/a\.yaml: not valid YAML/);
+    expect(loadWith({ 'a.yaml': valid('a').replace('{{instanceId}}', '{{#instanceId}}x') })).toThrow(/unclosed or unmatched/);
+  });
+});
