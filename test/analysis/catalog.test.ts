@@ -128,6 +128,6 @@ describe('catalog loading errors', () => {
 
   it('rejects invalid YAML and unclosed sections', () => {
     expect(loadWith({ 'a.yaml': 'id: [' })).toThrow(/a\.yaml: not valid YAML/);
-    expect(loadWith({ 'a.yaml': valid('a').replace('{{instanceId}}', '{{#instanceId}}x') })).toThrow(/unclosed or unmatched/);
+    expect(loadWith({ 'a.yaml': valid('a').replace('{{instanceId}}', '{{#instanceId}}x') })).toThrow(/unclosed or unmatched section: {{#instanceId}} is never closed/);
   });
 });

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import type { Finding } from '../../findings/model.js';
 import { findAction } from '../../response/registry.js';
 import { CatalogError } from '../errors.js';
-import { VARIABLES, hasBrokenSection, templateVariables } from './render.js';
+import { VARIABLES, templateError, templateVariables } from './render.js';
 import { playbookSchema, type Playbook } from './schema.js';
 
 /** The directory holding the bundled catalog. */
@@ -41,7 +41,8 @@ function checkTemplates(file: string, pb: Playbook): void {
     ...(pb.iac?.cloudformation === undefined ? [] : [['iac.cloudformation', pb.iac.cloudformation] as [string, string]]),
   ];
   for (const [field, template] of fields) {
-    if (hasBrokenSection(template)) fail(file, `field "${field}" has an unclosed or unmatched {{#...}} / {{^...}} section`);
+    const broken = templateError(template);
+    if (broken !== undefined) fail(file, `field "${field}" has an unclosed or unmatched section: ${broken}`);
     for (const name of templateVariables(template)) {
       if (VARIABLES[name] === undefined) fail(file, `field "${field}" uses unknown variable {{${name}}}; known: ${Object.keys(VARIABLES).join(', ')}`);
     }

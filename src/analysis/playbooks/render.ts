@@ -5,6 +5,7 @@
  * A value the finding does not carry renders as a readable placeholder such as `<instance-id>`.
  */
 import type { Finding, Resource } from '../../findings/model.js';
+import { compile, names, run } from './template.js';
 
 /** Where a rendered value lands. */
 export type RenderContext = 'text' | 'shell' | 'hcl' | 'yaml';
@@ -76,35 +77,15 @@ export const VARIABLES: Record<string, { get: Getter; placeholder: string }> = {
   remediationUrl: { get: (f) => f.remediation?.url, placeholder: '<remediation-url>' },
 };
 
-const TEMPLATE_VAR = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
-
-// {{#name}}shown when the finding has name{{/name}} and {{^name}}shown when it does not{{/name}}
-const SECTION = /\{\{([#^])\s*([A-Za-z]+)\s*\}\}([\s\S]*?)\{\{\/\s*\2\s*\}\}/g;
-
-/** Replaces sections (nested ones too, outermost first) until none is left. */
-function expandSections(template: string, keep: (kind: string, name: string) => boolean): string {
-  let out = template;
-  for (let depth = 0; depth < 8; depth += 1) {
-    const next = out.replace(SECTION, (_m, kind: string, name: string, body: string) => (keep(kind, name) ? body : ''));
-    if (next === out) break;
-    out = next;
-  }
-  return out;
-}
-
 /** Names of the variables (and sections) a template uses. */
 export function templateVariables(template: string): string[] {
-  const sections: string[] = [];
-  const flat = expandSections(template, (_k, name) => {
-    sections.push(name);
-    return true;
-  });
-  return [...sections, ...[...flat.matchAll(TEMPLATE_VAR)].map((m) => m[1] ?? '')];
+  const c = compile(template);
+  return c.nodes === undefined ? [] : names(c.nodes);
 }
 
-/** True when the template has a section tag left unclosed or unmatched. */
-export function hasBrokenSection(template: string): boolean {
-  return /\{\{\s*[#^/]/.test(expandSections(template, () => true));
+/** Why a template does not compile (an unclosed or unmatched section), or undefined. */
+export function templateError(template: string): string | undefined {
+  return compile(template).error;
 }
 
 function present(name: string, finding: Finding): boolean {
@@ -116,9 +97,12 @@ function present(name: string, finding: Finding): boolean {
 // eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const MAX_VALUE = 256;
+const PLAIN = /^(?:[!-~]+ )*[!-~]+$/;
 
 /** One line of safe plain text: no control, zero-width or bidi characters, at most 256 characters. */
 export function cleanText(value: string, max = MAX_VALUE): string {
+  // Fast path: printable ASCII with single spaces and no padding is already clean.
+  if (value.length <= max && PLAIN.test(value)) return value;
   const one = value.replace(UNSAFE_CHARS, ' ').replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
@@ -146,20 +130,25 @@ function escapeFor(context: RenderContext, value: string): string {
 
 /** Renders `template` for `finding` in `context`; every substituted value is escaped for it. */
 export function render(template: string, finding: Finding, context: RenderContext): string {
-  const sectioned = expandSections(template, (kind, name) => present(name, finding) === (kind === '#'));
-  return sectioned.replace(TEMPLATE_VAR, (_m, name: string) => {
-    const spec = VARIABLES[name];
-    if (spec === undefined) return `<${name}>`;
-    const raw = spec.get(finding);
-    if (raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0)) {
-      return context === 'shell' ? shellQuote(spec.placeholder) : spec.placeholder;
-    }
-    if (Array.isArray(raw)) {
-      return raw
-        .slice(0, 16)
-        .map((v) => escapeFor(context, v))
-        .join(context === 'shell' ? ' ' : ', ');
-    }
-    return escapeFor(context, String(raw));
-  });
+  const c = compile(template);
+  if (c.nodes === undefined) throw new Error(`template does not compile: ${c.error}`);
+  return run(
+    c.nodes,
+    (name) => {
+      const spec = VARIABLES[name];
+      if (spec === undefined) return `<${name}>`;
+      const raw = spec.get(finding);
+      if (raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0)) {
+        return context === 'shell' ? shellQuote(spec.placeholder) : spec.placeholder;
+      }
+      if (Array.isArray(raw)) {
+        return raw
+          .slice(0, 16)
+          .map((v) => escapeFor(context, v))
+          .join(context === 'shell' ? ' ' : ', ');
+      }
+      return escapeFor(context, String(raw));
+    },
+    (name) => present(name, finding),
+  );
 }
