@@ -1,9 +1,8 @@
 /** EC2 remediation actions. */
-import type { ActionDefinition } from './types.js';
+import { ACCOUNT_ID, IP_ADDRESS, type ActionDefinition } from './types.js';
 
 const INSTANCE = /^i-[0-9a-f]{8,17}$/;
 const GROUP = /^sg-[0-9a-f]{8,17}$/;
-const IP = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]{2,39}$/;
 
 export const ec2Actions: readonly ActionDefinition[] = [
   {
@@ -39,7 +38,7 @@ export const ec2Actions: readonly ActionDefinition[] = [
     description: "Deny the remote IP in the network ACL of the affected instance's subnet.",
     rollback: 'Delete the added network ACL entry.',
     target: 'remoteIp',
-    targetPattern: IP,
+    targetPattern: IP_ADDRESS,
     permissions: ['ec2:DescribeInstances', 'ec2:DescribeNetworkAcls', 'ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAclEntry'],
   },
   {
@@ -57,7 +56,7 @@ export const ec2Actions: readonly ActionDefinition[] = [
     description: 'Turn on EBS encryption by default in the region.',
     rollback: 'Disable EBS encryption by default.',
     target: 'account',
-    targetPattern: /^\d{12}$/,
+    targetPattern: ACCOUNT_ID,
     permissions: ['ec2:GetEbsEncryptionByDefault', 'ec2:EnableEbsEncryptionByDefault', 'ec2:DisableEbsEncryptionByDefault'],
   },
   {

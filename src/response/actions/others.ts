@@ -1,8 +1,7 @@
 /** Remediation actions for S3, WAF, RDS, Lambda, KMS and CloudTrail. */
-import type { ActionDefinition } from './types.js';
+import { ACCOUNT_ID, IP_ADDRESS, type ActionDefinition } from './types.js';
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const IP = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]{2,39}$/;
 
 export const otherActions: readonly ActionDefinition[] = [
   {
@@ -20,7 +19,7 @@ export const otherActions: readonly ActionDefinition[] = [
     description: 'Turn on account-level S3 Block Public Access.',
     rollback: 'Restore the recorded account-level settings.',
     target: 'account',
-    targetPattern: /^\d{12}$/,
+    targetPattern: ACCOUNT_ID,
     permissions: ['s3:GetAccountPublicAccessBlock', 's3:PutAccountPublicAccessBlock'],
   },
   {
@@ -38,7 +37,7 @@ export const otherActions: readonly ActionDefinition[] = [
     description: 'Add the remote IP to the configured WAF IP set.',
     rollback: 'Remove the IP from the IP set.',
     target: 'remoteIp',
-    targetPattern: IP,
+    targetPattern: IP_ADDRESS,
     permissions: ['wafv2:GetIPSet', 'wafv2:UpdateIPSet'],
   },
   {

@@ -35,3 +35,11 @@ export interface ActionDefinition {
   /** IAM permissions the action needs (plan, execute, verify and rollback). */
   permissions: readonly string[];
 }
+
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+
+/** An IPv4 address (not 0.0.0.0) or an IPv6 address: what a block-IP action accepts. */
+export const IP_ADDRESS = new RegExp(`^(?!0\\.0\\.0\\.0$)(${OCTET}\\.){3}${OCTET}$|^(?=.*:)[0-9a-fA-F:]{2,39}$`);
+
+/** A 12-digit AWS account id. */
+export const ACCOUNT_ID = /^\d{12}$/;
