@@ -33,11 +33,8 @@ interface Line {
   tooLong: boolean;
 }
 
-/**
- * Splits a byte stream into lines without ever holding more than one line (bounded) in memory.
- * Yields the lines of each chunk together, which keeps per-line async overhead off the hot path.
- */
-async function* splitLines(chunks: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Line[]> {
+/** Splits a byte stream into lines without ever holding more than one line (bounded) in memory. */
+async function* splitLines(chunks: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Line> {
   let parts: Buffer[] = [];
   let size = 0;
   let tooLong = false;
@@ -52,7 +49,6 @@ async function* splitLines(chunks: AsyncIterable<Buffer>, maxBytes: number): Asy
     return line;
   };
   for await (const chunk of chunks) {
-    const batch: Line[] = [];
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(0x0a, start);
@@ -68,12 +64,11 @@ async function* splitLines(chunks: AsyncIterable<Buffer>, maxBytes: number): Asy
         }
       }
       if (nl === -1) break;
-      batch.push(flush());
+      yield flush();
       start = nl + 1;
     }
-    if (batch.length > 0) yield batch;
   }
-  if (size > 0 || tooLong) yield [flush()];
+  if (size > 0 || tooLong) yield flush();
 }
 
 /** Undoes gzip when the stream starts with the gzip magic bytes. */
@@ -117,21 +112,8 @@ export async function* readStream(
     for await (const c of stream) yield typeof c === 'string' ? Buffer.from(c) : c;
   })();
   // Iterated in several loops below; a plain iterator keeps `break` from closing the generator.
-  const batches = splitLines(maybeGunzip(bytes), limits.maxRecordBytes);
-  let pending: Line[] = [];
-  let at = 0;
-  const nextLine = async (): Promise<IteratorResult<Line>> => {
-    while (at >= pending.length) {
-      const b = await batches.next();
-      if (b.done === true) return { done: true, value: undefined };
-      pending = b.value;
-      at = 0;
-    }
-    const value = pending[at] as Line;
-    at += 1;
-    return { done: false, value };
-  };
-  const lines: AsyncIterable<Line> = { [Symbol.asyncIterator]: () => ({ next: nextLine }) };
+  const lineIterator = splitLines(maybeGunzip(bytes), limits.maxRecordBytes);
+  const lines: AsyncIterable<Line> = { [Symbol.asyncIterator]: () => ({ next: () => lineIterator.next() }) };
 
   function* emit(value: unknown, line?: number): Generator<InputItem> {
     const values = Array.isArray(value) ? value : [value];
