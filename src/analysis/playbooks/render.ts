@@ -88,9 +88,12 @@ export function templateError(template: string): string | undefined {
   return compile(template).error;
 }
 
+function isEmpty(raw: ReturnType<Getter>): raw is undefined | '' | [] {
+  return raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0);
+}
+
 function present(name: string, finding: Finding): boolean {
-  const raw = VARIABLES[name]?.get(finding);
-  return !(raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0));
+  return !isEmpty(VARIABLES[name]?.get(finding));
 }
 
 // C0/C1 controls, DEL, zero-width and bidirectional override characters.
@@ -138,7 +141,7 @@ export function render(template: string, finding: Finding, context: RenderContex
       const spec = VARIABLES[name];
       if (spec === undefined) return `<${name}>`;
       const raw = spec.get(finding);
-      if (raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0)) {
+      if (isEmpty(raw)) {
         return context === 'shell' ? shellQuote(spec.placeholder) : spec.placeholder;
       }
       if (Array.isArray(raw)) {

@@ -18,13 +18,13 @@ export type Normalized = Finding | InputError;
 type One = (value: unknown, where: string, what: string) => Finding;
 
 /** EventBridge detail-types firebreak reads, with the normalizer for their `detail`. */
-const EVENTS: Record<string, { source: string; many?: true; normalize: One }> = {
-  'GuardDuty Finding': { source: 'aws.guardduty', normalize: normalizeGuardDuty },
-  'Security Hub Findings - Imported': { source: 'aws.securityhub', many: true, normalize: normalizeAsff },
-  'Findings Imported V2': { source: 'aws.securityhub', many: true, normalize: normalizeOcsf },
-  'Inspector2 Finding': { source: 'aws.inspector2', normalize: normalizeInspector2 },
-  'Macie Finding': { source: 'aws.macie', normalize: normalizeMacie },
-  'Config Rules Compliance Change': { source: 'aws.config', normalize: normalizeConfig },
+const EVENTS: Record<string, { many?: true; normalize: One }> = {
+  'GuardDuty Finding': { normalize: normalizeGuardDuty },
+  'Security Hub Findings - Imported': { many: true, normalize: normalizeAsff },
+  'Findings Imported V2': { many: true, normalize: normalizeOcsf },
+  'Inspector2 Finding': { normalize: normalizeInspector2 },
+  'Macie Finding': { normalize: normalizeMacie },
+  'Config Rules Compliance Change': { normalize: normalizeConfig },
 };
 
 /** The EventBridge detail-types firebreak understands. */
