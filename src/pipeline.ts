@@ -22,24 +22,33 @@ export interface TriageStats {
 
 /**
  * Normalizes and analyses every record of `items`, in order. Bad records become `error` results;
- * the rest of the batch goes on.
+ * the rest of the batch goes on. With `concurrency` above 1, up to that many analyses run at once
+ * (for analysts that wait on a model) while results still come out in input order.
  */
-export async function* triage(items: AsyncIterable<InputItem>, analyst: Analyst, stats?: TriageStats): AsyncGenerator<TriageResult> {
+export async function* triage(
+  items: AsyncIterable<InputItem>,
+  analyst: Analyst,
+  stats?: TriageStats,
+  concurrency = 1,
+): AsyncGenerator<TriageResult> {
+  const window: Promise<TriageResult>[] = [];
   for await (const item of items) {
     if (stats !== undefined) stats.records += 1;
     if (item.kind === 'error') {
       if (stats !== undefined) stats.rejected += 1;
-      yield item;
-      continue;
-    }
-    for (const out of normalizeRecord(item.value, describePosition(item.position))) {
-      if (out instanceof Error) {
-        if (stats !== undefined) stats.rejected += 1;
-        yield { kind: 'error', error: out, position: item.position };
-      } else {
-        if (stats !== undefined) stats.findings += 1;
-        yield { kind: 'finding', finding: out, analysis: await analyst.analyze(out), position: item.position };
+      window.push(Promise.resolve(item));
+    } else {
+      for (const out of normalizeRecord(item.value, describePosition(item.position))) {
+        if (out instanceof Error) {
+          if (stats !== undefined) stats.rejected += 1;
+          window.push(Promise.resolve({ kind: 'error', error: out, position: item.position }));
+        } else {
+          if (stats !== undefined) stats.findings += 1;
+          window.push(analyst.analyze(out).then((analysis) => ({ kind: 'finding', finding: out, analysis, position: item.position })));
+        }
       }
     }
+    while (window.length >= concurrency) yield await (window.shift() as Promise<TriageResult>);
   }
+  while (window.length > 0) yield await (window.shift() as Promise<TriageResult>);
 }

@@ -45,6 +45,32 @@ export interface Analysis {
   mitre: string[];
   /** 0–1: how sure the analyst is that this explanation fits the finding. */
   confidence: number;
+  /** One line for a subject or a message title (LLM and hybrid analyses). */
+  headline?: string;
+  /** LLM and hybrid analyses (also when the playbook answered instead): the model asked. */
+  model?: string;
+  /** Tokens this analysis spent; `cached` when the answer came from the cache. */
+  usage?: AnalysisUsage;
+  /** Null, or why the playbook analyst answered instead of the model. */
+  fallback?: string | null;
+  /** Proposals dropped by validation: unknown action, ungrounded target, policy. */
+  rejected?: RejectedProposal[];
+}
+
+/** Token usage and estimated cost of one LLM analysis. */
+export interface AnalysisUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cached: boolean;
+  /** Estimated US dollars, or null when the model's price is unknown. */
+  costUsd: number | null;
+}
+
+/** A model proposal dropped by validation. */
+export interface RejectedProposal {
+  action: string;
+  target: string;
+  reason: string;
 }
 
 /** Anything that analyses findings. */

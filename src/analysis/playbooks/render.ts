@@ -117,7 +117,8 @@ export function shellQuote(value: string): string {
   return SHELL_SAFE.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-function escapeFor(context: RenderContext, value: string): string {
+/** Escapes one value for where it lands. */
+export function escapeFor(context: RenderContext, value: string): string {
   const clean = cleanText(value);
   switch (context) {
     case 'text':

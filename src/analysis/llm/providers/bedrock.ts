@@ -1,0 +1,83 @@
+/**
+ * Amazon Bedrock through the Converse API (any model id or inference profile). Region, credentials
+ * and endpoint come from the AWS SDK's own chain (`AWS_REGION`, profiles, `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`
+ * or `AWS_ENDPOINT_URL`). Models that do not accept a forced tool choice (Llama, some Mistral) are
+ * asked again once without it, and that is remembered for the rest of the run.
+ */
+import { BedrockRuntimeClient, ConverseCommand, type ConverseCommandInput, type ToolInputSchema } from '@aws-sdk/client-bedrock-runtime';
+import { type LlmRequest, type LlmResponse, type Provider, ProviderError, retryableStatus } from '../provider.js';
+
+/** Settings; unset ones come from the AWS SDK's chain. */
+export interface BedrockSettings {
+  model: string;
+  region?: string;
+  endpoint?: string;
+}
+
+const THROTTLING = new Set(['ThrottlingException', 'ServiceUnavailableException', 'ModelNotReadyException', 'InternalServerException', 'ModelTimeoutException', 'TimeoutError']);
+
+export class BedrockProvider implements Provider {
+  readonly name = 'bedrock' as const;
+  readonly model: string;
+  private readonly client: BedrockRuntimeClient;
+  private forceTool = true;
+
+  constructor(settings: BedrockSettings) {
+    this.model = settings.model;
+    this.client = new BedrockRuntimeClient({
+      maxAttempts: 1,
+      ...(settings.region === undefined ? {} : { region: settings.region }),
+      ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
+    });
+  }
+
+  private input(req: LlmRequest): ConverseCommandInput {
+    return {
+      modelId: this.model,
+      system: [{ text: req.system }],
+      messages: [{ role: 'user', content: [{ text: req.user }] }],
+      inferenceConfig: { maxTokens: req.maxTokens, temperature: 0 },
+      toolConfig: {
+        tools: [{ toolSpec: { name: req.tool.name, description: req.tool.description, inputSchema: { json: req.tool.schema } as unknown as ToolInputSchema } }],
+        ...(this.forceTool ? { toolChoice: { tool: { name: req.tool.name } } } : {}),
+      },
+    };
+  }
+
+  async complete(req: LlmRequest): Promise<LlmResponse> {
+    try {
+      return await this.send(req);
+    } catch (err) {
+      const e = err as { name?: string; message?: string };
+      if (this.forceTool && e.name === 'ValidationException' && /tool ?choice/i.test(e.message ?? '')) {
+        this.forceTool = false;
+        return this.send(req).catch((again: unknown) => {
+          throw this.classify(again, req.signal);
+        });
+      }
+      throw this.classify(err, req.signal);
+    }
+  }
+
+  private async send(req: LlmRequest): Promise<LlmResponse> {
+    const res = await this.client.send(new ConverseCommand(this.input(req)), { abortSignal: req.signal });
+    const out: LlmResponse = {
+      usage: { inputTokens: res.usage?.inputTokens ?? 0, outputTokens: res.usage?.outputTokens ?? 0 },
+      ...(res.stopReason === undefined ? {} : { stopReason: res.stopReason }),
+    };
+    for (const block of res.output?.message?.content ?? []) {
+      if (block.toolUse !== undefined && block.toolUse.name === req.tool.name) out.toolInput = block.toolUse.input;
+      else if (block.text !== undefined) out.text = (out.text ?? '') + block.text;
+    }
+    return out;
+  }
+
+  private classify(err: unknown, signal: AbortSignal): ProviderError {
+    if (err instanceof ProviderError) return err;
+    if (signal.aborted) return new ProviderError('bedrock: no answer before the timeout', true);
+    const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const status = e.$metadata?.httpStatusCode;
+    const retryable = THROTTLING.has(e.name ?? '') || (status !== undefined && retryableStatus(status)) || (status === undefined && e.name !== 'ValidationException');
+    return new ProviderError(`bedrock: ${e.name ?? 'Error'}${status === undefined ? '' : ` (HTTP ${status})`}: ${(e.message ?? String(err)).slice(0, 300)}`, retryable, status);
+  }
+}
