@@ -44,7 +44,10 @@ export async function* triage(
           window.push(Promise.resolve({ kind: 'error', error: out, position: item.position }));
         } else {
           if (stats !== undefined) stats.findings += 1;
-          window.push(analyst.analyze(out).then((analysis) => ({ kind: 'finding', finding: out, analysis, position: item.position })));
+          const pending: Promise<TriageResult> = analyst.analyze(out).then((analysis) => ({ kind: 'finding', finding: out, analysis, position: item.position }));
+          // Awaited in order below; this only keeps an early failure from counting as unhandled.
+          pending.catch(() => undefined);
+          window.push(pending);
         }
       }
     }

@@ -3,6 +3,8 @@ import { Readable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { readStream } from '../findings/read.js';
 import { demoEvents } from '../findings/samples.js';
+import { PROVIDERS } from '../analysis/llm/provider.js';
+import { ANALYSTS, type AnalystFlags, buildAnalyst } from './analyst.js';
 import { sampleEvents } from './samples.js';
 import { FORMATS, type Format, runTriage, runTriageItems } from './triage.js';
 
@@ -45,9 +47,25 @@ export function buildProgram(): Command {
     .addOption(formatOption())
     .option('--color', 'force colour in text output')
     .option('--no-color', 'never use colour')
-    .addHelpText('after', '\nExit status: 0 all input processed, 2 some input rejected, 1 failure of the tool itself.')
-    .action(async (files: string[], opts: { format: Format; color?: boolean }) => {
-      process.exitCode = await runTriage(files, { format: opts.format, ...(opts.color === undefined ? {} : { color: opts.color }) }, process);
+    .addOption(new Option('--analyst <name>', 'who explains each finding: the offline playbooks, a model, or a model grounded by the playbooks').choices(ANALYSTS).default('playbook'))
+    .addOption(new Option('--provider <name>', 'model provider (default: anthropic when ANTHROPIC_API_KEY is set, openai when OPENAI_BASE_URL or OPENAI_API_KEY is, else bedrock)').choices(PROVIDERS))
+    .option('--model <id>', 'model id or Bedrock inference profile (default: a small model of the provider)')
+    .option('--endpoint <url>', 'provider endpoint, overriding OPENAI_BASE_URL, ANTHROPIC_BASE_URL or the AWS SDK\'s endpoint')
+    .option('--llm-concurrency <n>', 'model calls in flight at once', '4')
+    .option('--llm-rpm <n>', 'model calls started per minute, 0 for no limit', '0')
+    .option('--llm-timeout <seconds>', 'timeout of one model call', '60')
+    .option('--llm-cache <dir>', 'keep model answers in DIR across runs (they are always cached within a run)')
+    .option('--redact <kinds>', 'personal data to redact before a model sees it: email,phone,ip or none (secrets always are)', 'email,phone')
+    .option('--price <in,out>', 'US dollars per million input and output tokens, for cost estimates of unlisted models')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 all input processed, 2 some input rejected, 1 failure of the tool itself.\n' +
+        'Models: OPENAI_BASE_URL/OPENAI_API_KEY (Ollama, vLLM, LM Studio, llama.cpp), ANTHROPIC_BASE_URL/ANTHROPIC_API_KEY,\n' +
+        'Bedrock through the AWS SDK chain (AWS_REGION, credentials, AWS_ENDPOINT_URL_BEDROCK_RUNTIME). See docs/llm.md.',
+    )
+    .action(async (files: string[], opts: { format: Format; color?: boolean } & AnalystFlags) => {
+      const analyst = buildAnalyst(opts, (line) => process.stderr.write(`${line}\n`));
+      process.exitCode = await runTriage(files, { format: opts.format, analyst, ...(opts.color === undefined ? {} : { color: opts.color }) }, process);
     });
 
   program

@@ -1,7 +1,9 @@
 /** `firebreak triage`: read findings, analyse each, print a report or JSON Lines. */
 import type { Readable, Writable } from 'node:stream';
 import { PlaybookAnalyst } from '../analysis/playbooks/analyst.js';
+import type { LlmStats } from '../analysis/llm/analyst.js';
 import type { Analyst } from '../analysis/types.js';
+import { llmSummary } from './analyst.js';
 import { type InputItem, readInputs } from '../findings/read.js';
 import { type TriageStats, triage } from '../pipeline.js';
 import { jsonLine } from './format/json.js';
@@ -38,7 +40,9 @@ export function runTriage(files: readonly string[], options: TriageOptions, io: 
 
 /** Runs triage over already-read input items and returns the exit status. */
 export async function runTriageItems(items: AsyncIterable<InputItem>, options: TriageOptions, io: TriageIo): Promise<number> {
-  const analyst = options.analyst ?? new PlaybookAnalyst();
+  const analyst: Analyst & { concurrency?: number; stats?: LlmStats; model?: string } = options.analyst ?? new PlaybookAnalyst();
+  // A window of analyses in flight: twice the model concurrency keeps calls busy while output stays in order.
+  const window = analyst.concurrency === undefined ? 1 : analyst.concurrency * 2;
   const stats: TriageStats = { records: 0, findings: 0, rejected: 0 };
   const out = new BufferedWriter(io.stdout);
   const color = options.color ?? (io.stdout.isTTY === true && process.env.NO_COLOR === undefined);
@@ -46,7 +50,7 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   const progress = new Progress(io.stderr, () => `firebreak: ${stats.records.toLocaleString('en-US')} records, ${stats.findings.toLocaleString('en-US')} findings, ${stats.rejected} rejected`);
   progress.start();
   try {
-    for await (const result of triage(items, analyst, stats)) {
+    for await (const result of triage(items, analyst, stats, window)) {
       if (options.format === 'json') await out.write(`${jsonLine(result)}\n`);
       else if (options.format === 'markdown') await out.write(markdownBlock(result));
       else await out.write(text.format(result));
@@ -57,6 +61,7 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   } finally {
     progress.stop();
   }
+  if (analyst.stats !== undefined) io.stderr.write(llmSummary(analyst.model ?? '', analyst.stats));
   if (options.format === 'json' && stats.rejected > 0) {
     io.stderr.write(`firebreak: ${stats.rejected} input record(s) rejected; see the "error" lines\n`);
   }

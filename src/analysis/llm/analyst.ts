@@ -100,6 +100,11 @@ export class LlmAnalyst implements Analyst {
     this.stats = { analyses: 0, calls: 0, cacheHits: 0, inputTokens: 0, outputTokens: 0, costUsd: this.price === undefined ? null : 0, retries: 0, repairs: 0, fallbacks: 0, rejected: 0 };
   }
 
+  /** The model asked. */
+  get model(): string {
+    return this.options.provider.model;
+  }
+
   /** Model calls in flight: findings of one kind arriving together share one call. */
   get concurrency(): number {
     return this.options.concurrency ?? 4;

@@ -51,7 +51,7 @@ export const ANSWER_TOOL = {
 
 /** The answer's JSON Schema, compact (no `$schema`, no descriptions): it is sent with every call. */
 export function answerJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(AnswerSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(AnswerSchema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
   delete schema.$schema;
   return schema;
 }

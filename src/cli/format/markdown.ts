@@ -1,6 +1,7 @@
 /** `--format markdown`: a report for tickets, pull requests and wikis. Finding text is escaped. */
 import { cleanText } from '../../analysis/playbooks/render.js';
 import type { TriageResult, TriageStats } from '../../pipeline.js';
+import { provenance } from './provenance.js';
 
 /** Escapes Markdown and HTML special characters in untrusted text. */
 export function mdEscape(text: string): string {
@@ -28,7 +29,7 @@ export function markdownBlock(result: TriageResult): string {
   out.push(`| Account / region | ${f.account} / ${mdEscape(f.region)} |`);
   for (const r of f.resources.slice(0, 5)) out.push(`| Resource | ${mdEscape(r.type)} ${mdEscape(cleanText(r.id))} |`);
   out.push(`| Seen | ${f.count} time(s), ${f.firstSeen} to ${f.lastSeen} |`);
-  out.push(`| Analysis | ${a.playbookId === null ? 'generic (no playbook)' : `playbook \`${a.playbookId}\``} |`);
+  out.push(`| Analysis | ${mdEscape(provenance(a))} |`);
   out.push('', '### What happened', '', mdEscape(a.summary), '', '### Why it matters', '', mdEscape(a.impact));
   if (a.falsePositives.length > 0) {
     out.push('', '### Could it be benign?', '');
@@ -44,6 +45,7 @@ export function markdownBlock(result: TriageResult): string {
   out.push('', '### Proposed actions', '');
   if (a.actions.length === 0) out.push('None: follow the steps above.');
   for (const act of a.actions) out.push(`- \`${act.action}\` on \`${act.target}\` (${act.risk}): ${mdEscape(act.reason)}`);
+  for (const r of a.rejected ?? []) out.push(`- dropped: \`${mdEscape(r.action)}\` on \`${mdEscape(r.target)}\`: ${mdEscape(r.reason)}`);
   if (a.references.length > 0) {
     out.push('', '### References', '');
     for (const ref of a.references) out.push(`- <${ref}>`);

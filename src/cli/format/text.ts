@@ -3,6 +3,7 @@ import { createColors } from 'picocolors';
 import { cleanText } from '../../analysis/playbooks/render.js';
 import type { SeverityLabel } from '../../findings/model.js';
 import type { TriageResult, TriageStats } from '../../pipeline.js';
+import { provenance } from './provenance.js';
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -53,7 +54,7 @@ export class TextFormatter {
     lines.push(wrap(cleanText(f.title, 500), width, '  '));
     const r = f.resources[0];
     if (r !== undefined) lines.push(c.dim(`  Resource: ${r.type} ${cleanText(r.id)}${f.resources.length > 1 ? ` (+${f.resources.length - 1} more)` : ''}`));
-    lines.push(c.dim(`  Seen ${f.count} time(s), ${f.firstSeen} → ${f.lastSeen} · ${a.playbookId === null ? 'no playbook: generic analysis' : `playbook ${a.playbookId}`}`));
+    lines.push(c.dim(`  Seen ${f.count} time(s), ${f.firstSeen} → ${f.lastSeen} · ${provenance(a)}`));
     lines.push('', c.bold('  What happened'), wrap(a.summary, width, '    '));
     lines.push('', c.bold('  Why it matters'), wrap(a.impact, width, '    '));
     if (a.falsePositives.length > 0) {
@@ -76,6 +77,7 @@ export class TextFormatter {
     lines.push('', c.bold('  Proposed actions'));
     if (a.actions.length === 0) lines.push('    none: follow the steps above');
     for (const act of a.actions) lines.push(`    • ${c.bold(act.action)} → ${act.target} ${c.dim(`(${act.risk}) ${act.reason}`)}`);
+    for (const r of a.rejected ?? []) lines.push(c.yellow(`    ✖ dropped ${cleanText(r.action, 64)} → ${r.target}: ${r.reason}`));
     if (a.references.length > 0) {
       lines.push('', c.bold('  References'));
       for (const ref of a.references) lines.push(`    ${ref}`);

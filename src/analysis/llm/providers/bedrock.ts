@@ -2,8 +2,10 @@
  * Amazon Bedrock through the Converse API (any model id or inference profile). Region, credentials
  * and endpoint come from the AWS SDK's own chain (`AWS_REGION`, profiles, `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`
  * or `AWS_ENDPOINT_URL`). Models that do not accept a forced tool choice (Llama, some Mistral) are
- * asked again once without it, and that is remembered for the rest of the run.
+ * asked again once without it, and that is remembered for the rest of the run. Requests go over
+ * HTTP/1.1.
  */
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { BedrockRuntimeClient, ConverseCommand, type ConverseCommandInput, type ToolInputSchema } from '@aws-sdk/client-bedrock-runtime';
 import { type LlmRequest, type LlmResponse, type Provider, ProviderError, retryableStatus } from '../provider.js';
 
@@ -26,6 +28,9 @@ export class BedrockProvider implements Provider {
     this.model = settings.model;
     this.client = new BedrockRuntimeClient({
       maxAttempts: 1,
+      // Converse is a plain request/response call: HTTP/1.1 works with Bedrock and with the
+      // proxies and gateways teams put in front of it (the client's default is HTTP/2).
+      requestHandler: new NodeHttpHandler(),
       ...(settings.region === undefined ? {} : { region: settings.region }),
       ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
     });
@@ -77,7 +82,8 @@ export class BedrockProvider implements Provider {
     if (signal.aborted) return new ProviderError('bedrock: no answer before the timeout', true);
     const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     const status = e.$metadata?.httpStatusCode;
-    const retryable = THROTTLING.has(e.name ?? '') || (status !== undefined && retryableStatus(status)) || (status === undefined && e.name !== 'ValidationException');
+    const setup = e.name === 'CredentialsProviderError' || /Region is missing|credential/i.test(e.message ?? '');
+    const retryable = !setup && (THROTTLING.has(e.name ?? '') || (status !== undefined && retryableStatus(status)) || (status === undefined && e.name !== 'ValidationException'));
     return new ProviderError(`bedrock: ${e.name ?? 'Error'}${status === undefined ? '' : ` (HTTP ${status})`}: ${(e.message ?? String(err)).slice(0, 300)}`, retryable, status);
   }
 }
