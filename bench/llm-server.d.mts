@@ -1,4 +1,5 @@
 // Types for llm-server.mjs, for the TypeScript tests that use it.
+/* eslint-disable @typescript-eslint/no-explicit-any -- the request bodies and answers are free-form JSON the tests inspect */
 export type Protocol = 'openai' | 'anthropic' | 'bedrock';
 export interface RequestContext {
   model: string;
@@ -8,7 +9,7 @@ export interface RequestContext {
   schema?: Record<string, unknown>;
   n: number;
   headers: Record<string, string | string[] | undefined>;
-  body: any;
+  body: Record<string, any>;
   path: string;
 }
 export type Reply =
@@ -29,6 +30,6 @@ export function startModelServer(options: {
   respond?: (ctx: RequestContext) => Reply | Promise<Reply>;
   countTokens?: (text: string) => number;
 }): Promise<ModelServer>;
-export function findingOf(user: string): any;
-export function allowedOf(user: string): { action: string; kind: string; risk: string }[];
-export function simulatedModel(user: string): any;
+export function findingOf(user: string): Record<string, any> | undefined;
+export function allowedOf(user: string): { action: string; kind: string }[];
+export function simulatedModel(user: string): Record<string, any>;

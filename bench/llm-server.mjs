@@ -12,19 +12,19 @@ function understand(protocol, path, body) {
     const system = body.messages?.find((m) => m.role === 'system')?.content ?? '';
     const user = body.messages?.filter((m) => m.role === 'user').map((m) => m.content).join('\n') ?? '';
     const tool = body.tools?.[0]?.function;
-    return { model: body.model, system, user, toolName: tool?.name, schema: tool?.parameters };
+    return { model: body.model, system, user, toolName: tool?.name, toolDescription: tool?.description, schema: tool?.parameters };
   }
   if (protocol === 'anthropic') {
     const user = (body.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : m.content.map((c) => c.text ?? '').join(''))).join('\n');
     const system = typeof body.system === 'string' ? body.system : (body.system ?? []).map((s) => s.text).join('');
     const tool = body.tools?.[0];
-    return { model: body.model, system, user, toolName: tool?.name, schema: tool?.input_schema };
+    return { model: body.model, system, user, toolName: tool?.name, toolDescription: tool?.description, schema: tool?.input_schema };
   }
   const model = decodeURIComponent(/^\/model\/(.+)\/converse$/.exec(path)?.[1] ?? '');
   const user = (body.messages ?? []).flatMap((m) => m.content.map((c) => c.text ?? '')).join('\n');
   const system = (body.system ?? []).map((s) => s.text ?? '').join('');
   const tool = body.toolConfig?.tools?.[0]?.toolSpec;
-  return { model, system, user, toolName: tool?.name, schema: tool?.inputSchema?.json };
+  return { model, system, user, toolName: tool?.name, toolDescription: tool?.description, schema: tool?.inputSchema?.json };
 }
 
 function ok(protocol, ctx, reply, inputTokens) {
@@ -98,7 +98,7 @@ export async function startModelServer({ protocol, respond = (ctx) => ({ answer:
         return;
       }
       const ctx = { ...understand(protocol, path, body), n: requests.length, headers: req.headers, body, path };
-      const inputTokens = countTokens(ctx.system) + countTokens(ctx.user) + countTokens(JSON.stringify(ctx.schema ?? {}));
+      const inputTokens = countTokens(ctx.system) + countTokens(ctx.user) + (ctx.schema === undefined ? 0 : countTokens(`${ctx.toolName} ${ctx.toolDescription ?? ''} ${JSON.stringify(ctx.schema)}`));
       requests.push({ ...ctx, inputTokens });
       let reply = await responder(ctx);
       while (reply.delayMs !== undefined) {
@@ -139,16 +139,35 @@ export async function startModelServer({ protocol, respond = (ctx) => ({ answer:
   };
 }
 
-/** The JSON between `<finding>` and `</finding>` in a prompt. */
+/** The finding lines of a prompt: its header, and each resource's type, placeholder and ids. */
 export function findingOf(user) {
-  const m = /<finding>\n?([\s\S]*?)\n?<\/finding>/.exec(user);
-  return m === null ? undefined : JSON.parse(m[1]);
+  const m = /<finding>\n([\s\S]*?)\n<\/finding>/.exec(user);
+  if (m === null) return undefined;
+  const lines = m[1].split('\n');
+  const [source, type, severity] = (lines[0] ?? '').split(' ');
+  const resources = lines
+    .filter((l) => l.startsWith('resource: '))
+    .map((l) => {
+      const [, rtype, second] = l.split(' ');
+      const id = second?.startsWith('<') ? second : undefined;
+      const ids = {};
+      for (const [, k, v] of l.matchAll(/ (\w+)=(\S+)/g)) ids[k] = v.includes(',') ? v.split(',') : v;
+      return { type: rtype, id, ids };
+    });
+  return { source, type, severity, resources, text: m[1] };
 }
 
-/** `name (kind, risk)` entries of the prompt's allowed-actions line. */
+/** The prompt's allowed actions: `{action, kind}` from "Actions: a b (kind); c (kind)". */
 export function allowedOf(user) {
-  const line = /^Allowed actions: (.*)$/m.exec(user)?.[1] ?? '';
-  return [...line.matchAll(/([a-z0-9]+:[a-z0-9-]+) \((\w+), (\w+)\)/g)].map((m) => ({ action: m[1], kind: m[2], risk: m[3] }));
+  const line = /^Actions: (.*)$/m.exec(user)?.[1] ?? '';
+  const out = [];
+  for (const group of line.split('; ')) {
+    const g = /^(.*) \((<?\w+>?)\)$/.exec(group);
+    if (g === null) continue;
+    const kind = g[2] === '<account>' ? 'account' : g[2];
+    for (const action of g[1].split(' ')) out.push({ action, kind });
+  }
+  return out;
 }
 
 /**
@@ -161,7 +180,7 @@ export function simulatedModel(user) {
   const ids = resource.ids ?? {};
   const actions = [];
   for (const a of allowedOf(user)) {
-    if (a.risk !== 'contain') continue;
+    if (!/isolate|deactivate|block|revoke|snapshot/.test(a.action)) continue;
     const target = a.kind === 'account' ? '<account>' : Array.isArray(ids[a.kind]) ? ids[a.kind][0] : ids[a.kind];
     if (typeof target === 'string') {
       actions.push({ action: a.action, target, reason: `Contain the ${a.kind} named in the finding.` });
@@ -170,8 +189,7 @@ export function simulatedModel(user) {
   }
   const instance = typeof ids.instanceId === 'string' ? ids.instanceId : '<instanceId>';
   return {
-    headline: `${finding.severity ?? 'MEDIUM'}: ${finding.type ?? 'finding'} on ${resource.type ?? 'a resource'}`,
-    summary: `${finding.product ?? 'AWS'} reported ${finding.type ?? 'a finding'} about ${resource.id ?? 'a resource'} in account <account> (<region>).`,
+    summary: `${finding.source ?? 'AWS'} reported ${finding.type ?? 'a finding'} about ${resource.id ?? 'a resource'} in account <account> (<region>).`,
     impact: 'If this is real, someone may be using the resource without permission.',
     falsePositives: ['A known scanner or an administrator testing the resource.'],
     steps: [
@@ -179,8 +197,6 @@ export function simulatedModel(user) {
       { phase: 'contain', title: 'Contain it if it is not expected', detail: 'Use the proposed action after approval.', commands: [] },
     ],
     actions,
-    references: ['https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-active.html'],
-    mitre: [],
     confidence: 0.7,
   };
 }

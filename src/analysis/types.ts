@@ -45,8 +45,6 @@ export interface Analysis {
   mitre: string[];
   /** 0–1: how sure the analyst is that this explanation fits the finding. */
   confidence: number;
-  /** One line for a subject or a message title (LLM and hybrid analyses). */
-  headline?: string;
   /** LLM and hybrid analyses (also when the playbook answered instead): the model asked. */
   model?: string;
   /** Tokens this analysis spent; `cached` when the answer came from the cache. */

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CatalogError } from '../../src/analysis/errors.js';
 import { INPUT_ERROR_CODES } from '../../src/findings/errors.js';
+import { LlmConfigError } from '../../src/analysis/llm/providers/index.js';
 import { UnknownActionError } from '../../src/response/registry.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 describe('error codes', () => {
   const doc = readFileSync(join(ROOT, 'docs/errors.md'), 'utf8');
-  it.each([...INPUT_ERROR_CODES, new CatalogError('x').code, new UnknownActionError('x').code])('%s is documented', (code) => {
+  it.each([...INPUT_ERROR_CODES, new CatalogError('x').code, new UnknownActionError('x').code, new LlmConfigError('x').code])('%s is documented', (code) => {
     expect(doc).toContain(`| \`${code}\` |`);
   });
 });

@@ -8,7 +8,7 @@ import type { Finding } from '../../findings/model.js';
 import { PlaybookAnalyst } from '../playbooks/analyst.js';
 import { cleanText, escapeFor, shellQuote } from '../playbooks/render.js';
 import type { Analysis, Analyst, Step } from '../types.js';
-import { ANSWER_TOOL, type Answer, answerJsonSchema, parseAnswer } from './answer.js';
+import { ANSWER_TOOL, type Answer, parseAnswer, TOOL_SCHEMA } from './answer.js';
 import { type AnswerCache, MemoryCache } from './cache.js';
 import { costUsd, type Price, priceOf } from './cost.js';
 import { type ActionPolicy, DEFAULT_POLICY, groundActions } from './ground.js';
@@ -72,8 +72,6 @@ type Outcome = { answer: Answer; usage: TokenUsage } | { failure: string; usage:
 
 // eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const UNSAFE_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-const REFERENCE = /^https:\/\/(?:docs\.aws\.amazon\.com|aws\.amazon\.com|attack\.mitre\.org|repost\.aws)\/[^\s<>"`]*$/;
-const TECHNIQUE = /^T\d{4}(?:\.\d{3})?$/;
 
 export class LlmAnalyst implements Analyst {
   readonly name: LlmMode;
@@ -86,7 +84,6 @@ export class LlmAnalyst implements Analyst {
   private readonly breaker: CircuitBreaker;
   private readonly clock: Clock;
   private readonly price: Price | undefined;
-  private readonly schema = answerJsonSchema();
 
   constructor(private readonly options: LlmAnalystOptions) {
     this.name = options.mode;
@@ -117,7 +114,8 @@ export class LlmAnalyst implements Analyst {
       mode: this.options.mode,
       model: this.options.provider.model,
       redaction: this.options.redaction ?? DEFAULT_REDACTION,
-      playbook: grounding,
+      playbook: groundingFor(finding, this.playbooks),
+      modelActionsInHybrid: (this.options.policy ?? DEFAULT_POLICY).modelActionsInHybrid,
     });
     const cached = this.cache.get(prompt.key);
     if (cached !== undefined) {
@@ -196,7 +194,7 @@ export class LlmAnalyst implements Analyst {
           return provider.complete({
             system,
             user,
-            tool: { ...ANSWER_TOOL, schema: this.schema },
+            tool: { ...ANSWER_TOOL, schema: TOOL_SCHEMA },
             maxTokens: this.options.maxTokens ?? 2048,
             signal: AbortSignal.timeout(timeoutMs),
           });
@@ -246,14 +244,14 @@ export class LlmAnalyst implements Analyst {
     const analysis: Analysis = {
       analyst: mode,
       playbookId: mode === 'hybrid' ? grounding.playbookId : null,
-      headline: text(answer.headline, 140),
       summary: text(answer.summary, 1500),
       impact: text(answer.impact, 1200),
       falsePositives: answer.falsePositives.map((f) => text(f, 400)),
       steps: mode === 'hybrid' ? [...grounding.steps, ...steps] : steps,
       actions: mode === 'hybrid' ? mergeActions(grounding.actions, accepted) : accepted,
-      references: mode === 'hybrid' ? grounding.references : answer.references.filter((r) => REFERENCE.test(r)),
-      mitre: mode === 'hybrid' ? grounding.mitre : answer.mitre.filter((t) => TECHNIQUE.test(t)),
+      // Documentation links and ATT&CK ids are catalog facts, not the model's to invent.
+      references: grounding.references,
+      mitre: grounding.mitre,
       confidence: answer.confidence,
       model: this.options.provider.model,
       usage: { ...usage, cached, costUsd: cost },
@@ -264,6 +262,14 @@ export class LlmAnalyst implements Analyst {
     if (iac !== undefined) analysis.iac = iac;
     return analysis;
   }
+}
+
+/**
+ * The playbook as the model sees it in hybrid mode: rendered for a copy of the finding without its
+ * counts and times, so that updates of one finding share one prompt (and one cached answer).
+ */
+function groundingFor(finding: Finding, playbooks: PlaybookAnalyst): Analysis {
+  return playbooks.analyzeSync({ ...finding, id: '', count: 1, firstSeen: '', lastSeen: '' });
 }
 
 function mergeActions(playbook: Analysis['actions'], extra: Analysis['actions']): Analysis['actions'] {
