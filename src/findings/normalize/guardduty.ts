@@ -75,6 +75,11 @@ function details(service: Raw): Record<string, string | number> {
   put('api', api.api);
   put('apiServiceName', api.serviceName);
   put('domain', obj(action.dnsRequestAction).domain);
+  put('userAgent', api.userAgent);
+  put('userAgent', obj(obj(service.additionalInfo).userAgent).fullUserAgent);
+  const proc = obj(obj(service.runtimeDetails).process);
+  put('processName', proc.name);
+  put('processPath', proc.executablePath);
   for (const source of [net, api, obj(action.kubernetesApiCallAction), obj(action.rdsLoginAttemptAction), probe]) {
     const ip = obj(source.remoteIpDetails);
     put('country', obj(ip.country).countryName);
