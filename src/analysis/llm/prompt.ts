@@ -118,16 +118,17 @@ export function buildPrompt(
   options: { mode: LlmMode; model: string; redaction: RedactionOptions; playbook?: Analysis; modelActionsInHybrid?: boolean },
 ): Prompt {
   const ph = new Placeholders();
-  // Whole resource ids first, so text generalization prefers them over their parts.
-  for (const r of finding.resources) ph.add('resource', r.id);
-  ph.add('account', finding.account);
-  ph.add('region', finding.region);
+  // Structured ids first, so that a resource whose id is one of them (an access key) shows its kind.
+  // Text generalization replaces longest values first, whatever the order here.
   for (const r of finding.resources.slice(0, 6)) {
     for (const [k, v] of Object.entries(r.ids)) {
       if (k === 'principalType' || v === undefined) continue;
       for (const x of Array.isArray(v) ? v.slice(0, 6) : [v]) ph.add(k, x);
     }
   }
+  for (const r of finding.resources) ph.add('resource', r.id);
+  ph.add('account', finding.account);
+  ph.add('region', finding.region);
   const hybrid = options.mode === 'hybrid' && options.playbook !== undefined;
   const data = findingLines(finding, ph, options.redaction, hybrid && options.playbook?.playbookId !== null);
   const parts: string[] = [];
