@@ -43,9 +43,9 @@ export function parseRedact(value: string): PersonalKind[] {
 }
 
 /** Builds the analyst; `log` receives retries and circuit changes. */
-export function buildAnalyst(flags: AnalystFlags, log: (line: string) => void, env: Record<string, string | undefined> = process.env): Analyst & { concurrency?: number; stats?: LlmStats } {
+export async function buildAnalyst(flags: AnalystFlags, log: (line: string) => void, env: Record<string, string | undefined> = process.env): Promise<Analyst & { concurrency?: number; stats?: LlmStats }> {
   if (flags.analyst === 'playbook') return new PlaybookAnalyst();
-  const provider = createProvider({ ...(flags.provider === undefined ? {} : { provider: flags.provider }), ...(flags.model === undefined ? {} : { model: flags.model }), ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }) }, env);
+  const provider = await createProvider({ ...(flags.provider === undefined ? {} : { provider: flags.provider }), ...(flags.model === undefined ? {} : { model: flags.model }), ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }) }, env);
   return new LlmAnalyst({
     provider,
     mode: flags.analyst,

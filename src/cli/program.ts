@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { readStream } from '../findings/read.js';
 import { demoEvents } from '../findings/samples.js';
 import { PROVIDERS } from '../analysis/llm/provider.js';
+import { STYLES, type Style } from '../analysis/styles.js';
 import { ANALYSTS, type AnalystFlags, buildAnalyst } from './analyst.js';
 import { sampleEvents } from './samples.js';
 import { FORMATS, type Format, runTriage, runTriageItems } from './triage.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
     .addOption(formatOption())
     .option('--color', 'force colour in text output')
     .option('--no-color', 'never use colour')
+    .addOption(new Option('--style <style>', 'text layout: the full report, the e-mail draft (subject, greeting, summary, steps, signed), or a Slack-sized summary').choices(STYLES).default('standard'))
     .addOption(new Option('--analyst <name>', 'who explains each finding: the offline playbooks, a model, or a model grounded by the playbooks').choices(ANALYSTS).default('playbook'))
     .addOption(new Option('--provider <name>', 'model provider (default: anthropic when ANTHROPIC_API_KEY is set, openai when OPENAI_BASE_URL or OPENAI_API_KEY is, else bedrock)').choices(PROVIDERS))
     .option('--model <id>', 'model id or Bedrock inference profile (default: a small model of the provider)')
@@ -63,9 +65,9 @@ export function buildProgram(): Command {
         'Models: OPENAI_BASE_URL/OPENAI_API_KEY (Ollama, vLLM, LM Studio, llama.cpp), ANTHROPIC_BASE_URL/ANTHROPIC_API_KEY,\n' +
         'Bedrock through the AWS SDK chain (AWS_REGION, credentials, AWS_ENDPOINT_URL_BEDROCK_RUNTIME). See docs/llm.md.',
     )
-    .action(async (files: string[], opts: { format: Format; color?: boolean } & AnalystFlags) => {
-      const analyst = buildAnalyst(opts, (line) => process.stderr.write(`${line}\n`));
-      process.exitCode = await runTriage(files, { format: opts.format, analyst, ...(opts.color === undefined ? {} : { color: opts.color }) }, process);
+    .action(async (files: string[], opts: { format: Format; color?: boolean; style: Style } & AnalystFlags) => {
+      const analyst = await buildAnalyst(opts, (line) => process.stderr.write(`${line}\n`));
+      process.exitCode = await runTriage(files, { format: opts.format, analyst, style: opts.style, ...(opts.color === undefined ? {} : { color: opts.color }) }, process);
     });
 
   program

@@ -2,6 +2,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { PlaybookAnalyst } from '../analysis/playbooks/analyst.js';
 import type { LlmStats } from '../analysis/llm/analyst.js';
+import { emailDraft, slackSummary, type Style } from '../analysis/styles.js';
 import type { Analyst } from '../analysis/types.js';
 import { llmSummary } from './analyst.js';
 import { type InputItem, readInputs } from '../findings/read.js';
@@ -28,6 +29,8 @@ export interface TriageOptions {
   analyst?: Analyst;
   /** Force colour on or off; by default colour only when stdout is a TTY and NO_COLOR is unset. */
   color?: boolean;
+  /** For `--format text`: the standard report, the e-mail draft or the Slack summary. */
+  style?: Style;
 }
 
 /** Exit statuses of the CLI contract. */
@@ -40,6 +43,9 @@ export function runTriage(files: readonly string[], options: TriageOptions, io: 
 
 /** Runs triage over already-read input items and returns the exit status. */
 export async function runTriageItems(items: AsyncIterable<InputItem>, options: TriageOptions, io: TriageIo): Promise<number> {
+  if (options.style !== undefined && options.style !== 'standard' && options.format !== 'text') {
+    throw new Error(`--style ${options.style} applies to --format text; --format ${options.format} has one layout`);
+  }
   const analyst: Analyst & { concurrency?: number; stats?: LlmStats; model?: string } = options.analyst ?? new PlaybookAnalyst();
   // A window of analyses in flight: twice the model concurrency keeps calls busy while output stays in order.
   const window = analyst.concurrency === undefined ? 1 : analyst.concurrency * 2;
@@ -53,6 +59,10 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
     for await (const result of triage(items, analyst, stats, window)) {
       if (options.format === 'json') await out.write(`${jsonLine(result)}\n`);
       else if (options.format === 'markdown') await out.write(markdownBlock(result));
+      else if (options.style === 'email-draft' && result.kind === 'finding') {
+        const draft = emailDraft(result.finding, result.analysis);
+        await out.write(`Subject: ${draft.subject}\n\n${draft.body}\n${'-'.repeat(72)}\n\n`);
+      } else if (options.style === 'slack' && result.kind === 'finding') await out.write(`${slackSummary(result.finding, result.analysis)}\n\n${'-'.repeat(72)}\n\n`);
       else await out.write(text.format(result));
     }
     if (options.format === 'markdown') await out.write(markdownSummary(stats));

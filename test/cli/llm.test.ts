@@ -62,3 +62,16 @@ describe('triage with a model', () => {
     expect(bad.stderr).toContain('--redact "ssn"');
   });
 });
+
+describe('triage --style', () => {
+  it('prints e-mail drafts, and refuses a style with a format that has one layout', async () => {
+    const input = JSON.stringify(guardDutyEvent('Recon:EC2/Portscan'));
+    const run = await runCliAsync(['triage', '--style', 'email-draft'], input);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Subject: \[firebreak\] MEDIUM: /);
+    expect(run.stdout).toContain('Your Friendly Troubleshooter');
+    const bad = await runCliAsync(['triage', '--style', 'slack', '--format', 'json'], input);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('--style slack applies to --format text');
+  });
+});

@@ -18,17 +18,17 @@ describe('provider settings', () => {
     expect(providerName({ provider: 'bedrock' }, { ANTHROPIC_API_KEY: 'a' })).toBe('bedrock');
   });
 
-  it('uses each provider\'s default model unless --model is given', () => {
-    expect(createProvider({ provider: 'openai' }, { OPENAI_BASE_URL: 'http://localhost:1/v1' }).model).toBe('gpt-4o-mini');
-    expect(createProvider({ provider: 'anthropic', model: 'claude-sonnet-4-5' }, { ANTHROPIC_API_KEY: 'k' }).model).toBe('claude-sonnet-4-5');
-    expect(createProvider({ provider: 'bedrock' }, { AWS_REGION: 'us-west-2' }).model).toMatch(/claude-haiku/);
+  it('uses each provider\'s default model unless --model is given', async () => {
+    expect((await createProvider({ provider: 'openai' }, { OPENAI_BASE_URL: 'http://localhost:1/v1' })).model).toBe('gpt-4o-mini');
+    expect((await createProvider({ provider: 'anthropic', model: 'claude-sonnet-4-5' }, { ANTHROPIC_API_KEY: 'k' })).model).toBe('claude-sonnet-4-5');
+    expect((await createProvider({ provider: 'bedrock' }, { AWS_REGION: 'us-west-2' })).model).toMatch(/claude-haiku/);
   });
 
-  it('names the missing or malformed setting', () => {
-    expect(() => createProvider({ provider: 'anthropic' }, {})).toThrow(LlmConfigError);
-    expect(() => createProvider({ provider: 'openai' }, {})).toThrow(/OPENAI_API_KEY, or OPENAI_BASE_URL/);
-    expect(() => createProvider({ provider: 'openai' }, { OPENAI_BASE_URL: 'localhost:11434' })).toThrow('OPENAI_BASE_URL "localhost:11434" is not an http(s) URL');
-    expect(() => createProvider({ provider: 'bedrock', endpoint: 'ftp://x' }, {})).toThrow('--endpoint "ftp://x" is not an http(s) URL');
+  it('names the missing or malformed setting', async () => {
+    await expect(createProvider({ provider: 'anthropic' }, {})).rejects.toThrow(LlmConfigError);
+    await expect(createProvider({ provider: 'openai' }, {})).rejects.toThrow(/OPENAI_API_KEY, or OPENAI_BASE_URL/);
+    await expect(createProvider({ provider: 'openai' }, { OPENAI_BASE_URL: 'localhost:11434' })).rejects.toThrow('OPENAI_BASE_URL "localhost:11434" is not an http(s) URL');
+    await expect(createProvider({ provider: 'bedrock', endpoint: 'ftp://x' }, {})).rejects.toThrow('--endpoint "ftp://x" is not an http(s) URL');
   });
 });
 

@@ -8,6 +8,7 @@ import { type ModelServer, type Protocol, simulatedModel, startModelServer } fro
 import type { Provider } from '../../../src/analysis/llm/provider.js';
 import { AnthropicProvider } from '../../../src/analysis/llm/providers/anthropic.js';
 import { BedrockProvider } from '../../../src/analysis/llm/providers/bedrock.js';
+import { createProvider } from '../../../src/analysis/llm/providers/index.js';
 import { OpenAiProvider } from '../../../src/analysis/llm/providers/openai.js';
 import { analyst, gdFinding } from './support.js';
 
@@ -186,5 +187,40 @@ describe.each(PROTOCOLS)('%s provider', (protocol) => {
     expect(b.summary).toContain('210987654321');
     expect(b.steps[0]?.commands[0]).toContain('--region eu-west-1');
     expect(llm.stats).toMatchObject({ calls: 1, cacheHits: 2, analyses: 3 });
+  });
+});
+
+describe('bedrock settings', () => {
+  let server: ModelServer;
+  beforeAll(async () => {
+    server = await startModelServer({ protocol: 'bedrock' });
+  });
+  afterAll(() => server.close());
+
+  it('finds the endpoint in AWS_ENDPOINT_URL_BEDROCK_RUNTIME and the region in AWS_REGION', async () => {
+    const before = process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
+    process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = server.url;
+    try {
+      const provider = await createProvider({ provider: 'bedrock', model: 'amazon.nova-lite-v1:0' }, { AWS_REGION: 'eu-west-1' });
+      const a = await analyst(provider).analyze(gdFinding('Recon:EC2/Portscan'));
+      expect(a.fallback).toBeNull();
+      expect(server.requests[0]?.model).toBe('amazon.nova-lite-v1:0');
+      expect(String(server.requests[0]?.headers.authorization)).toContain('/eu-west-1/bedrock/aws4_request');
+    } finally {
+      if (before === undefined) delete process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
+      else process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = before;
+    }
+  });
+
+  it('asks again without a forced tool choice when the model does not support one, and remembers', async () => {
+    server.requests.length = 0;
+    server.setResponder((ctx) =>
+      ctx.body.toolConfig?.toolChoice !== undefined ? { status: 400, message: 'This model doesn\'t support the toolChoice field. Remove toolChoice and try again.' } : { answer: simulatedModel(ctx.user) },
+    );
+    const llm = analyst(new BedrockProvider({ model: 'meta.llama3-1-70b-instruct-v1:0', region: 'us-east-1', endpoint: server.url }));
+    const first = await llm.analyze(gdFinding('Recon:EC2/Portscan'));
+    const second = await llm.analyze(gdFinding('UnauthorizedAccess:EC2/SSHBruteForce'));
+    expect([first.fallback, second.fallback]).toEqual([null, null]);
+    expect(server.requests.map((r) => r.body.toolConfig?.toolChoice !== undefined)).toEqual([true, false, false]);
   });
 });

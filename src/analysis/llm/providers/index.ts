@@ -1,11 +1,9 @@
 /**
  * Picks and configures a provider from flags and each provider's usual environment, so existing
- * setups and local servers just work. Flags win over the environment.
+ * setups and local servers just work. Flags win over the environment. A provider's SDK is loaded
+ * only when that provider is chosen, so the playbook analyst starts without any of them.
  */
 import type { ProviderName, Provider } from '../provider.js';
-import { AnthropicProvider } from './anthropic.js';
-import { BedrockProvider } from './bedrock.js';
-import { OpenAiProvider } from './openai.js';
 
 /** A provider setting that cannot work (no key, bad URL, ...). */
 export class LlmConfigError extends Error {
@@ -56,7 +54,7 @@ function url(value: string | undefined, what: string): string | undefined {
 }
 
 /** Builds the provider. */
-export function createProvider(flags: ProviderFlags, env: Env = process.env): Provider {
+export async function createProvider(flags: ProviderFlags, env: Env = process.env): Promise<Provider> {
   const name = providerName(flags, env);
   const model = set(flags.model) ?? DEFAULT_MODELS[name];
   switch (name) {
@@ -64,17 +62,20 @@ export function createProvider(flags: ProviderFlags, env: Env = process.env): Pr
       const apiKey = set(env.ANTHROPIC_API_KEY);
       if (apiKey === undefined) throw new LlmConfigError('the anthropic provider needs ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a proxy or local server)');
       const baseURL = url(set(flags.endpoint) ?? set(env.ANTHROPIC_BASE_URL), flags.endpoint !== undefined ? '--endpoint' : 'ANTHROPIC_BASE_URL');
+      const { AnthropicProvider } = await import('./anthropic.js');
       return new AnthropicProvider({ model, apiKey, ...(baseURL === undefined ? {} : { baseURL }) });
     }
     case 'openai': {
       const baseURL = url(set(flags.endpoint) ?? set(env.OPENAI_BASE_URL), flags.endpoint !== undefined ? '--endpoint' : 'OPENAI_BASE_URL');
       const apiKey = set(env.OPENAI_API_KEY) ?? (baseURL === undefined ? undefined : 'none');
       if (apiKey === undefined) throw new LlmConfigError('the openai provider needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server such as Ollama (http://localhost:11434/v1)');
+      const { OpenAiProvider } = await import('./openai.js');
       return new OpenAiProvider({ model, apiKey, ...(baseURL === undefined ? {} : { baseURL }) });
     }
     case 'bedrock': {
       const endpoint = url(set(flags.endpoint), '--endpoint');
       const region = set(env.AWS_REGION) ?? set(env.AWS_DEFAULT_REGION);
+      const { BedrockProvider } = await import('./bedrock.js');
       return new BedrockProvider({ model, ...(region === undefined ? {} : { region }), ...(endpoint === undefined ? {} : { endpoint }) });
     }
   }
