@@ -11,6 +11,9 @@ import type { Analyst } from '../analysis/types.js';
 export const ANALYSTS = ['playbook', 'llm', 'hybrid'] as const;
 export type AnalystName = (typeof ANALYSTS)[number];
 
+/** An analyst as the CLI drives it: LLM analysts also say how many analyses to keep in flight and what they spent. */
+export type CliAnalyst = Analyst & { concurrency?: number; stats?: LlmStats; model?: string };
+
 /** The analyst flags of `triage`, as commander parses them. */
 export interface AnalystFlags {
   analyst: AnalystName;
@@ -43,7 +46,7 @@ export function parseRedact(value: string): PersonalKind[] {
 }
 
 /** Builds the analyst; `log` receives retries and circuit changes. */
-export async function buildAnalyst(flags: AnalystFlags, log: (line: string) => void, env: Record<string, string | undefined> = process.env): Promise<Analyst & { concurrency?: number; stats?: LlmStats }> {
+export async function buildAnalyst(flags: AnalystFlags, log: (line: string) => void, env: Record<string, string | undefined> = process.env): Promise<CliAnalyst> {
   if (flags.analyst === 'playbook') return new PlaybookAnalyst();
   const provider = await createProvider({ ...(flags.provider === undefined ? {} : { provider: flags.provider }), ...(flags.model === undefined ? {} : { model: flags.model }), ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }) }, env);
   return new LlmAnalyst({

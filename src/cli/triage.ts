@@ -1,10 +1,10 @@
 /** `firebreak triage`: read findings, analyse each, print a report or JSON Lines. */
 import type { Readable, Writable } from 'node:stream';
 import { PlaybookAnalyst } from '../analysis/playbooks/analyst.js';
-import type { LlmStats } from '../analysis/llm/analyst.js';
 import { emailDraft, slackSummary, type Style } from '../analysis/styles.js';
-import type { Analyst } from '../analysis/types.js';
-import { llmSummary } from './analyst.js';
+import type { Analysis, Analyst } from '../analysis/types.js';
+import type { Finding } from '../findings/model.js';
+import { type CliAnalyst, llmSummary } from './analyst.js';
 import { type InputItem, readInputs } from '../findings/read.js';
 import { type TriageStats, triage } from '../pipeline.js';
 import { jsonLine } from './format/json.js';
@@ -36,6 +36,18 @@ export interface TriageOptions {
 /** Exit statuses of the CLI contract. */
 export const EXIT = { ok: 0, failure: 1, rejected: 2 } as const;
 
+/** One finding in the e-mail draft or Slack style, followed by a separator line. */
+function styled(style: 'email-draft' | 'slack', finding: Finding, analysis: Analysis): string {
+  let block: string;
+  if (style === 'email-draft') {
+    const draft = emailDraft(finding, analysis);
+    block = `Subject: ${draft.subject}\n\n${draft.body}`;
+  } else {
+    block = `${slackSummary(finding, analysis)}\n`;
+  }
+  return `${block}\n${'-'.repeat(72)}\n\n`;
+}
+
 /** Runs triage over `files` (stdin when empty or `-`) and returns the exit status. */
 export function runTriage(files: readonly string[], options: TriageOptions, io: TriageIo): Promise<number> {
   return runTriageItems(readInputs(files, io.stdin), options, io);
@@ -46,7 +58,7 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   if (options.style !== undefined && options.style !== 'standard' && options.format !== 'text') {
     throw new Error(`--style ${options.style} applies to --format text; --format ${options.format} has one layout`);
   }
-  const analyst: Analyst & { concurrency?: number; stats?: LlmStats; model?: string } = options.analyst ?? new PlaybookAnalyst();
+  const analyst: CliAnalyst = options.analyst ?? new PlaybookAnalyst();
   // A window of analyses in flight: twice the model concurrency keeps calls busy while output stays in order.
   const window = analyst.concurrency === undefined ? 1 : analyst.concurrency * 2;
   const stats: TriageStats = { records: 0, findings: 0, rejected: 0 };
@@ -59,10 +71,7 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
     for await (const result of triage(items, analyst, stats, window)) {
       if (options.format === 'json') await out.write(`${jsonLine(result)}\n`);
       else if (options.format === 'markdown') await out.write(markdownBlock(result));
-      else if (options.style === 'email-draft' && result.kind === 'finding') {
-        const draft = emailDraft(result.finding, result.analysis);
-        await out.write(`Subject: ${draft.subject}\n\n${draft.body}\n${'-'.repeat(72)}\n\n`);
-      } else if (options.style === 'slack' && result.kind === 'finding') await out.write(`${slackSummary(result.finding, result.analysis)}\n\n${'-'.repeat(72)}\n\n`);
+      else if (options.style !== undefined && options.style !== 'standard' && result.kind === 'finding') await out.write(styled(options.style, result.finding, result.analysis));
       else await out.write(text.format(result));
     }
     if (options.format === 'markdown') await out.write(markdownSummary(stats));

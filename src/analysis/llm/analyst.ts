@@ -70,6 +70,8 @@ export interface LlmStats {
 
 type Outcome = { answer: Answer; usage: TokenUsage } | { failure: string; usage: TokenUsage };
 
+const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+
 // eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const UNSAFE_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
@@ -109,18 +111,19 @@ export class LlmAnalyst implements Analyst {
 
   async analyze(finding: Finding): Promise<Analysis> {
     this.stats.analyses += 1;
+    const mode = this.options.mode;
     const grounding = this.playbooks.analyzeSync(finding);
     const prompt = buildPrompt(finding, {
-      mode: this.options.mode,
+      mode,
       model: this.options.provider.model,
       redaction: this.options.redaction ?? DEFAULT_REDACTION,
-      playbook: groundingFor(finding, this.playbooks),
+      ...(mode === 'hybrid' ? { playbook: groundingFor(finding, this.playbooks) } : {}),
       modelActionsInHybrid: (this.options.policy ?? DEFAULT_POLICY).modelActionsInHybrid,
     });
     const cached = this.cache.get(prompt.key);
     if (cached !== undefined) {
       this.stats.cacheHits += 1;
-      return this.fromAnswer(finding, prompt, cached, grounding, { inputTokens: 0, outputTokens: 0 }, true);
+      return this.fromAnswer(finding, prompt, cached, grounding, NO_USAGE, true);
     }
     let pending = this.inflight.get(prompt.key);
     const shared = pending !== undefined;
@@ -129,9 +132,11 @@ export class LlmAnalyst implements Analyst {
       this.inflight.set(prompt.key, pending);
     }
     const outcome = await pending;
-    if ('failure' in outcome) return this.fallback(grounding, outcome.failure, shared ? { inputTokens: 0, outputTokens: 0 } : outcome.usage);
+    // Tokens are counted once, on the analysis whose call spent them.
+    const usage = shared ? NO_USAGE : outcome.usage;
+    if ('failure' in outcome) return this.fallback(grounding, outcome.failure, usage);
     if (shared) this.stats.cacheHits += 1;
-    return this.fromAnswer(finding, prompt, outcome.answer, grounding, shared ? { inputTokens: 0, outputTokens: 0 } : outcome.usage, shared);
+    return this.fromAnswer(finding, prompt, outcome.answer, grounding, usage, shared);
   }
 
   /** Asks the model, repairing once; caches a valid answer. */
@@ -154,32 +159,29 @@ export class LlmAnalyst implements Analyst {
         const message = err instanceof Error ? err.message : String(err);
         return { failure: `provider error: ${cleanText(message, 300)}`, usage };
       }
-      const problems = this.validate(raw);
-      if (problems.length === 0) {
-        const answer = parseAnswer(raw);
-        if (answer.ok) {
-          this.cache.set(prompt.key, answer.answer);
-          return { answer: answer.answer, usage };
-        }
+      const checked = this.check(raw);
+      if ('answer' in checked) {
+        this.cache.set(prompt.key, checked.answer);
+        return { answer: checked.answer, usage };
       }
       if (attempt === 0) {
         this.stats.repairs += 1;
-        user = `${prompt.user}\n\nYour previous answer was rejected by validation:\n${problems.map((p) => `- ${p}`).join('\n')}\nCall ${ANSWER_TOOL.name} again with a complete, corrected answer.`;
+        user = `${prompt.user}\n\nYour previous answer was rejected by validation:\n${checked.problems.map((p) => `- ${p}`).join('\n')}\nCall ${ANSWER_TOOL.name} again with a complete, corrected answer.`;
         continue;
       }
-      return { failure: `invalid model output after one repair: ${cleanText(problems.slice(0, 3).join('; '), 300)}`, usage };
+      return { failure: `invalid model output after one repair: ${cleanText(checked.problems.slice(0, 3).join('; '), 300)}`, usage };
     }
     return { failure: 'invalid model output', usage };
   }
 
-  /** Problems with a raw answer, none when it is valid for this mode. */
-  private validate(raw: unknown): string[] {
-    if (raw === undefined) return ['no answer: call the tool'];
-    if (typeof raw === 'string') return [`the answer is not a JSON object: ${cleanText(raw, 80)}`];
+  /** The answer when `raw` is valid for this mode, else the problems to send back. */
+  private check(raw: unknown): { answer: Answer } | { problems: string[] } {
+    if (raw === undefined) return { problems: ['no answer: call the tool'] };
+    if (typeof raw === 'string') return { problems: [`the answer is not a JSON object: ${cleanText(raw, 80)}`] };
     const parsed = parseAnswer(raw);
-    if (!parsed.ok) return parsed.problems;
-    if (this.options.mode === 'llm' && parsed.answer.steps.length === 0) return ['steps: at least one step is required'];
-    return [];
+    if (!parsed.ok) return { problems: parsed.problems };
+    if (this.options.mode === 'llm' && parsed.answer.steps.length === 0) return { problems: ['steps: at least one step is required'] };
+    return { answer: parsed.answer };
   }
 
   /** One provider call with rate limit, concurrency limit, timeout and retries. */

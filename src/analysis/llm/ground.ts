@@ -8,7 +8,7 @@ import { findAction } from '../../response/registry.js';
 import { cleanText } from '../playbooks/render.js';
 import type { ProposedAction, RejectedProposal } from '../types.js';
 import type { Answer } from './answer.js';
-import type { Placeholders } from './redact.js';
+import { Placeholders } from './redact.js';
 
 
 /** What a model may propose beyond the vocabulary and grounding checks. */
@@ -45,8 +45,7 @@ export function groundActions(
   const seen = new Set<string>();
   const inPlaybook = new Set((options.playbookActions ?? []).map((a) => `${a.action}\u0000${a.target}`));
   for (const p of proposals) {
-    const isToken = /^<[A-Za-z][A-Za-z0-9]*(?:_\d+)?>$/.test(p.target);
-    const restored = isToken ? placeholders.valueOf(p.target) : p.target;
+    const restored = Placeholders.isToken(p.target) ? placeholders.valueOf(p.target) : p.target;
     const shown = cleanText(restored ?? p.target, 256);
     const reject = (reason: string): void => {
       rejected.push({ action: cleanText(p.action, 64), target: shown, reason });

@@ -37,8 +37,18 @@ const PERSONAL_PATTERNS: Record<PersonalKind, RegExp> = {
   ip: /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\w|\.\d)/g,
 };
 
+/** What a placeholder looks like: `<name>` or `<name_N>`. */
+const TOKEN = '<[A-Za-z][A-Za-z0-9]*(?:_\\d+)?>';
+const TOKEN_ONLY = new RegExp(`^${TOKEN}$`);
+const TOKENS = new RegExp(TOKEN, 'g');
+
 /** Placeholders for one finding: each stands for a value the model must not see verbatim. */
 export class Placeholders {
+  /** Whether `text` is shaped like a placeholder (known to this finding or not). */
+  static isToken(text: string): boolean {
+    return TOKEN_ONLY.test(text);
+  }
+
   private readonly byValue = new Map<string, string>();
   private readonly byToken = new Map<string, { value: string; restore: boolean }>();
   private readonly counts = new Map<string, number>();
@@ -79,7 +89,7 @@ export class Placeholders {
   /** Puts values back for placeholders in `text`; secrets become `[redacted]`. */
   restore(text: string, escape: (value: string) => string = (v) => v): string {
     if (!text.includes('<')) return text;
-    return text.replace(/<[A-Za-z][A-Za-z0-9]*(?:_\d+)?>/g, (token) => {
+    return text.replace(TOKENS, (token) => {
       const entry = this.byToken.get(token);
       if (entry === undefined) return token;
       return entry.restore ? escape(entry.value) : '[redacted]';

@@ -1,14 +1,10 @@
 /** The Anthropic Messages API through the official SDK, with forced tool use. */
 import Anthropic from '@anthropic-ai/sdk';
 import { type LlmRequest, type LlmResponse, type Provider } from '../provider.js';
-import { fromSdkError } from './http-error.js';
+import { fromSdkError, type SdkSettings, sdkClientOptions } from './sdk.js';
 
-/** Settings; unset ones come from `ANTHROPIC_BASE_URL` and `ANTHROPIC_API_KEY`. */
-export interface AnthropicSettings {
-  model: string;
-  apiKey: string;
-  baseURL?: string;
-}
+/** Settings; `createProvider` fills unset ones from `ANTHROPIC_BASE_URL` and `ANTHROPIC_API_KEY`. */
+export type AnthropicSettings = SdkSettings;
 
 export class AnthropicProvider implements Provider {
   readonly name = 'anthropic' as const;
@@ -17,12 +13,7 @@ export class AnthropicProvider implements Provider {
 
   constructor(settings: AnthropicSettings) {
     this.model = settings.model;
-    this.client = new Anthropic({
-      apiKey: settings.apiKey,
-      ...(settings.baseURL === undefined ? {} : { baseURL: settings.baseURL }),
-      maxRetries: 0,
-      timeout: 10 * 60_000,
-    });
+    this.client = new Anthropic(sdkClientOptions(settings));
   }
 
   async complete(req: LlmRequest): Promise<LlmResponse> {

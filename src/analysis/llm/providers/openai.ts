@@ -5,14 +5,10 @@
  */
 import OpenAI from 'openai';
 import { jsonFromText, type LlmRequest, type LlmResponse, type Provider } from '../provider.js';
-import { fromSdkError } from './http-error.js';
+import { fromSdkError, type SdkSettings, sdkClientOptions } from './sdk.js';
 
-/** Settings; unset ones come from `OPENAI_BASE_URL` and `OPENAI_API_KEY`. */
-export interface OpenAiSettings {
-  model: string;
-  apiKey: string;
-  baseURL?: string;
-}
+/** Settings; `createProvider` fills unset ones from `OPENAI_BASE_URL` and `OPENAI_API_KEY`. */
+export type OpenAiSettings = SdkSettings;
 
 export class OpenAiProvider implements Provider {
   readonly name = 'openai' as const;
@@ -21,12 +17,7 @@ export class OpenAiProvider implements Provider {
 
   constructor(settings: OpenAiSettings) {
     this.model = settings.model;
-    this.client = new OpenAI({
-      apiKey: settings.apiKey,
-      ...(settings.baseURL === undefined ? {} : { baseURL: settings.baseURL }),
-      maxRetries: 0,
-      timeout: 10 * 60_000,
-    });
+    this.client = new OpenAI(sdkClientOptions(settings));
   }
 
   async complete(req: LlmRequest): Promise<LlmResponse> {

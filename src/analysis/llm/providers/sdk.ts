@@ -1,5 +1,27 @@
-/** Turns the official SDKs' HTTP errors into `ProviderError`s the analyst can classify. */
+/**
+ * What the Anthropic and OpenAI providers share: their settings, the SDK client options (no SDK
+ * retries or timeout of its own: the analyst's policy decides), and their errors turned into
+ * `ProviderError`s the analyst can classify.
+ */
 import { ProviderError, retryAfterMs, retryableStatus } from '../provider.js';
+
+/** Settings of a provider reached through an official HTTP SDK. */
+export interface SdkSettings {
+  model: string;
+  apiKey: string;
+  baseURL?: string;
+}
+
+/** Client options: the key, the endpoint when set, and no SDK-side retries (the analyst retries). */
+export function sdkClientOptions(settings: SdkSettings): { apiKey: string; baseURL?: string; maxRetries: number; timeout: number } {
+  return {
+    apiKey: settings.apiKey,
+    ...(settings.baseURL === undefined ? {} : { baseURL: settings.baseURL }),
+    maxRetries: 0,
+    // The analyst's own per-call timeout (an abort signal) is what applies; this only caps it.
+    timeout: 10 * 60_000,
+  };
+}
 
 interface SdkApiError {
   status?: number;
