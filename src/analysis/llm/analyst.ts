@@ -13,7 +13,7 @@ import { type AnswerCache, MemoryCache } from './cache.js';
 import { costUsd, type Price, priceOf } from './cost.js';
 import { type ActionPolicy, DEFAULT_POLICY, groundActions } from './ground.js';
 import { buildPrompt, type LlmMode, type Prompt } from './prompt.js';
-import { type Provider, ProviderError, type TokenUsage } from './provider.js';
+import { asProviderError, type Provider, ProviderError, type TokenUsage } from './provider.js';
 import { DEFAULT_REDACTION, type Placeholders, type RedactionOptions } from './redact.js';
 import {
   type BreakerOptions,
@@ -26,7 +26,7 @@ import {
   type RetryOptions,
   Semaphore,
   withRetry,
-} from './resilience.js';
+} from '../../util/resilience.js';
 
 /** Settings of an LLM analyst; everything but the provider and mode has a default. */
 export interface LlmAnalystOptions {
@@ -203,6 +203,7 @@ export class LlmAnalyst implements Analyst {
         },
         this.options.retry ?? DEFAULT_RETRY,
         this.clock,
+        asProviderError,
         (err: ProviderError, wait: number) => {
           this.stats.retries += 1;
           this.options.onEvent?.(`${provider.name}: ${err.message}; retrying in ${(wait / 1000).toFixed(1)} s`);

@@ -49,19 +49,13 @@ export class ProviderError extends Error {
   }
 }
 
-/** Parses a `Retry-After` value (seconds or an HTTP date) into milliseconds. */
-export function retryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+/** `err` as a `ProviderError`; anything else thrown by a provider call is not retried. */
+export function asProviderError(err: unknown): ProviderError {
+  return err instanceof ProviderError ? err : new ProviderError(err instanceof Error ? err.message : String(err), false);
 }
 
-/** Whether an HTTP status is worth retrying: throttling, timeouts and server errors. */
-export function retryableStatus(status: number | undefined): boolean {
-  return status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
-}
+export { retryAfterMs, retryableStatus } from '../../util/resilience.js';
+
 
 /** Parses a JSON object out of model text (a bare object, or one inside a code fence or prose). */
 export function jsonFromText(text: string): unknown {

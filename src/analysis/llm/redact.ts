@@ -98,22 +98,36 @@ export class Placeholders {
 
   /** Redacts secrets always and the configured personal data in `text`. */
   redact(text: string, options: RedactionOptions): string {
-    let out = text;
-    for (const pattern of SECRET_PATTERNS) {
-      out = out.replace(pattern, (...args: unknown[]) => {
-        const match = args[0] as string;
-        const groups = args[args.length - 1] as Record<string, string | undefined> | undefined;
-        const value = typeof groups === 'object' ? groups.value : undefined;
-        if (value === undefined) return this.add('secret', match, false);
-        const at = match.lastIndexOf(value);
-        return `${match.slice(0, at)}${this.add('secret', value, false)}${match.slice(at + value.length)}`;
-      });
-    }
+    let out = replaceSecrets(text, (secret) => this.add('secret', secret, false));
     for (const kind of options.personal) {
       out = out.replace(PERSONAL_PATTERNS[kind], (match) => (match.startsWith('<') ? match : this.add(kind, match)));
     }
     return out;
   }
+}
+
+/**
+ * Replaces every secret in `text` with `[redacted]`, for text that leaves firebreak in a message or
+ * a log rather than going to a model.
+ */
+export function redactSecrets(text: string): string {
+  return replaceSecrets(text, () => '[redacted]');
+}
+
+/** Replaces each secret in `text` (the whole match, or the pattern's `value` group) by `by(secret)`. */
+function replaceSecrets(text: string, by: (secret: string) => string): string {
+  let out = text;
+  for (const pattern of SECRET_PATTERNS) {
+    out = out.replace(pattern, (...args: unknown[]) => {
+      const match = args[0] as string;
+      const groups = args[args.length - 1] as Record<string, string | undefined> | undefined;
+      const value = typeof groups === 'object' ? groups.value : undefined;
+      if (value === undefined) return by(match);
+      const at = match.lastIndexOf(value);
+      return `${match.slice(0, at)}${by(value)}${match.slice(at + value.length)}`;
+    });
+  }
+  return out;
 }
 
 function escapeRegExp(s: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError, retryAfterMs } from '../../../src/analysis/llm/provider.js';
-import { backoffMs, CircuitBreaker, type Clock, RateLimiter, Semaphore, withRetry } from '../../../src/analysis/llm/resilience.js';
+import { asProviderError, ProviderError, retryAfterMs } from '../../../src/analysis/llm/provider.js';
+import { backoffMs, CircuitBreaker, type Clock, RateLimiter, Semaphore, withRetry } from '../../../src/util/resilience.js';
 
 /** A clock that only moves when something sleeps. */
 function fakeClock(random = 0.5): Clock & { slept: number[]; t: number } {
@@ -41,7 +41,7 @@ describe('retries', () => {
       withRetry(async () => {
         calls += 1;
         throw new ProviderError('throttled', true, 429, 250);
-      }, { retries: 2, baseMs: 1, maxMs: 1_000 }, clock),
+      }, { retries: 2, baseMs: 1, maxMs: 1_000 }, clock, asProviderError),
     ).rejects.toThrow('throttled');
     expect(calls).toBe(3);
     expect(clock.slept).toEqual([250, 250]);
@@ -50,7 +50,7 @@ describe('retries', () => {
       withRetry(async () => {
         calls += 1;
         throw new ProviderError('bad request', false, 400);
-      }, { retries: 2, baseMs: 1, maxMs: 1 }, clock),
+      }, { retries: 2, baseMs: 1, maxMs: 1 }, clock, asProviderError),
     ).rejects.toThrow('bad request');
     expect(calls).toBe(1);
   });

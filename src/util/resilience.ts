@@ -1,9 +1,8 @@
 /**
- * Keeping a model provider's trouble from becoming the run's trouble: a concurrency limit, a
- * request-rate limit, retries with full-jitter exponential backoff (honouring `Retry-After`), and a
- * circuit breaker that sends analyses to the playbook analyst while the provider is down.
+ * Keeping a remote service's trouble (a model provider, a chat service, a mail server) from
+ * becoming the run's trouble: a concurrency limit, a request-rate limit, retries with full-jitter
+ * exponential backoff (honouring `Retry-After`), and a circuit breaker.
  */
-import { ProviderError } from './provider.js';
 
 /** Time, injectable for tests. */
 export interface Clock {
@@ -59,6 +58,20 @@ export class RateLimiter {
   }
 }
 
+/** Parses a `Retry-After` value (seconds or an HTTP date) into milliseconds. */
+export function retryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (value === null || value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Whether an HTTP status is worth retrying: throttling, timeouts and server errors. */
+export function retryableStatus(status: number | undefined): boolean {
+  return status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
 /** Retry settings. */
 export interface RetryOptions {
   /** Retries after the first attempt. */
@@ -76,18 +89,29 @@ export function backoffMs(attempt: number, options: RetryOptions, clock: Clock, 
   return Math.round(clock.random() * cap);
 }
 
-/** Calls `fn` until it succeeds, fails for good, or retries run out; `onRetry` sees each retry. */
-export async function withRetry<T>(
+/** What retrying needs to know about a failure. */
+export interface Transient {
+  readonly retryable: boolean;
+  /** From a `Retry-After` header or the service's own rate-limit answer. */
+  readonly retryAfterMs?: number | undefined;
+}
+
+/**
+ * Calls `fn` until it succeeds, fails for good, or retries run out. `classify` turns whatever `fn`
+ * threw into the error that is retried or thrown; `onRetry` sees each retry.
+ */
+export async function withRetry<T, E extends Transient>(
   fn: (attempt: number) => Promise<T>,
   options: RetryOptions,
   clock: Clock,
-  onRetry?: (err: ProviderError, waitMs: number) => void,
+  classify: (err: unknown) => E,
+  onRetry?: (err: E, waitMs: number) => void,
 ): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await fn(attempt);
     } catch (err) {
-      const e = err instanceof ProviderError ? err : new ProviderError(String(err), false);
+      const e = classify(err);
       if (!e.retryable || attempt >= options.retries) throw e;
       const wait = backoffMs(attempt, options, clock, e.retryAfterMs);
       onRetry?.(e, wait);
