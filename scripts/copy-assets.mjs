@@ -1,5 +1,6 @@
-// Copies data files the build needs beside the compiled code (playbook catalog) and marks the CLI executable.
+// Copies data files the build needs beside the compiled code (playbook catalog, message templates) and marks the CLI executable.
 import { chmodSync, cpSync } from 'node:fs';
 
 cpSync('src/analysis/playbooks/catalog', 'dist/analysis/playbooks/catalog', { recursive: true });
+cpSync('src/notify/templates', 'dist/notify/templates', { recursive: true });
 chmodSync('dist/cli/main.js', 0o755);

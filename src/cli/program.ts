@@ -8,6 +8,15 @@ import { STYLES, type Style } from '../analysis/styles.js';
 import { ANALYSTS, type AnalystFlags, buildAnalyst } from './analyst.js';
 import { sampleEvents } from './samples.js';
 import { FORMATS, type Format, runTriage, runTriageItems } from './triage.js';
+import { DEFAULT_CONFIG, type NotifyFlags, buildNotifier, runNotify } from './notify.js';
+import { MESSAGE_STYLES, type MessageStyle } from '../notify/types.js';
+
+/** Builds the notifier of `triage --notify` and `notify` from their flags. */
+function notifyOption(opts: NotifyFlags & { style?: string; flushDigests?: boolean }) {
+  const style = opts.style === 'email-draft' ? ('email-draft' as MessageStyle) : undefined;
+  const built = buildNotifier({ ...opts, ...(style === undefined ? {} : { style }) }, undefined);
+  return { notifier: built.notifier, flushAll: opts.flushDigests === true || opts.outbox !== undefined, ...(built.statePath === undefined ? {} : { statePath: built.statePath }) };
+}
 
 /** The package version, read from the installed package.json. */
 export function packageVersion(): string {
@@ -36,9 +45,22 @@ export function buildProgram(): Command {
       process.stdout.write(`firebreak ${packageVersion()} (node ${process.version})\n`);
     });
 
+  const addAnalystOptions = (command: Command): Command =>
+    command
+      .addOption(new Option('--analyst <name>', 'who explains each finding: the offline playbooks, a model, or a model grounded by the playbooks').choices(ANALYSTS).default('playbook'))
+      .addOption(new Option('--provider <name>', 'model provider (default: anthropic when ANTHROPIC_API_KEY is set, openai when OPENAI_BASE_URL or OPENAI_API_KEY is, else bedrock)').choices(PROVIDERS))
+      .option('--model <id>', 'model id or Bedrock inference profile (default: a small model of the provider)')
+      .option('--endpoint <url>', 'provider endpoint, overriding OPENAI_BASE_URL, ANTHROPIC_BASE_URL or the AWS SDK\'s endpoint')
+      .option('--llm-concurrency <n>', 'model calls in flight at once', '4')
+      .option('--llm-rpm <n>', 'model calls started per minute, 0 for no limit', '0')
+      .option('--llm-timeout <seconds>', 'timeout of one model call', '60')
+      .option('--llm-cache <dir>', 'keep model answers in DIR across runs (they are always cached within a run)')
+      .option('--redact <kinds>', 'personal data to redact before a model sees it: email,phone,ip or none (secrets always are)', 'email,phone')
+      .option('--price <in,out>', 'US dollars per million input and output tokens, for cost estimates of unlisted models');
+
   const formatOption = (): Option => new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text');
 
-  program
+  const triageCommand = program
     .command('triage')
     .description(
       'read findings (EventBridge events, raw GuardDuty/ASFF/OCSF/Inspector/Macie/Config findings;\n' +
@@ -49,25 +71,42 @@ export function buildProgram(): Command {
     .option('--color', 'force colour in text output')
     .option('--no-color', 'never use colour')
     .addOption(new Option('--style <style>', 'text layout: the full report, the e-mail draft (subject, greeting, summary, steps, signed), or a Slack-sized summary').choices(STYLES).default('standard'))
-    .addOption(new Option('--analyst <name>', 'who explains each finding: the offline playbooks, a model, or a model grounded by the playbooks').choices(ANALYSTS).default('playbook'))
-    .addOption(new Option('--provider <name>', 'model provider (default: anthropic when ANTHROPIC_API_KEY is set, openai when OPENAI_BASE_URL or OPENAI_API_KEY is, else bedrock)').choices(PROVIDERS))
-    .option('--model <id>', 'model id or Bedrock inference profile (default: a small model of the provider)')
-    .option('--endpoint <url>', 'provider endpoint, overriding OPENAI_BASE_URL, ANTHROPIC_BASE_URL or the AWS SDK\'s endpoint')
-    .option('--llm-concurrency <n>', 'model calls in flight at once', '4')
-    .option('--llm-rpm <n>', 'model calls started per minute, 0 for no limit', '0')
-    .option('--llm-timeout <seconds>', 'timeout of one model call', '60')
-    .option('--llm-cache <dir>', 'keep model answers in DIR across runs (they are always cached within a run)')
-    .option('--redact <kinds>', 'personal data to redact before a model sees it: email,phone,ip or none (secrets always are)', 'email,phone')
-    .option('--price <in,out>', 'US dollars per million input and output tokens, for cost estimates of unlisted models')
+    .option('--notify', 'send each finding to the configured channels (see docs/notify.md)')
+    .option('--outbox <dir>', 'with --notify: write what would be sent under DIR/<channel>/ instead of sending (implies --notify)')
+    .option('--config <file>', `configuration file (default: ${DEFAULT_CONFIG} when present)`)
+    .option('--channel <name...>', 'with --notify: only these configured channels')
+    .option('--state <file>', 'with --notify: delivery ledger (default: .firebreak/deliveries.jsonl beside the configuration)')
+    .option('--flush-digests', 'with --notify: send queued digests now instead of when their hour or day ends');
+  addAnalystOptions(triageCommand)
     .addHelpText(
       'after',
       '\nExit status: 0 all input processed, 2 some input rejected, 1 failure of the tool itself.\n' +
         'Models: OPENAI_BASE_URL/OPENAI_API_KEY (Ollama, vLLM, LM Studio, llama.cpp), ANTHROPIC_BASE_URL/ANTHROPIC_API_KEY,\n' +
-        'Bedrock through the AWS SDK chain (AWS_REGION, credentials, AWS_ENDPOINT_URL_BEDROCK_RUNTIME). See docs/llm.md.',
+        'Bedrock through the AWS SDK chain (AWS_REGION, credentials, AWS_ENDPOINT_URL_BEDROCK_RUNTIME). See docs/llm.md.\n' +
+        'With --notify, a delivery that failed (and is kept for retry) also gives exit status 1. See docs/notify.md.',
     )
-    .action(async (files: string[], opts: { format: Format; color?: boolean; style: Style } & AnalystFlags) => {
+    .action(async (files: string[], opts: { format: Format; color?: boolean; style: Style; notify?: boolean; flushDigests?: boolean } & AnalystFlags & NotifyFlags) => {
       const analyst = await buildAnalyst(opts, (line) => process.stderr.write(`${line}\n`));
-      process.exitCode = await runTriage(files, { format: opts.format, analyst, style: opts.style, ...(opts.color === undefined ? {} : { color: opts.color }) }, process);
+      const notify = opts.notify === true || opts.outbox !== undefined ? notifyOption(opts) : undefined;
+      process.exitCode = await runTriage(files, { format: opts.format, analyst, style: opts.style, ...(notify === undefined ? {} : { notify }), ...(opts.color === undefined ? {} : { color: opts.color }) }, process);
+    });
+
+  const notifyCommand = program
+    .command('notify')
+    .description('explain findings and deliver them to the configured channels (e-mail, SNS, SMS, Slack, Teams, webhooks, PagerDuty)')
+    .argument('[files...]', 'input files; stdin when none or "-"')
+    .option('--channel <name...>', 'only these configured channels (default: all)')
+    .option('--config <file>', `configuration file (default: ${DEFAULT_CONFIG} when present)`)
+    .option('--outbox <dir>', 'write what would be sent under DIR/<channel>/ instead of sending; with no configuration every channel type is rendered with example recipients')
+    .addOption(new Option('--style <style>', 'message style: the full report, or the e-mail draft (greeting, summary, steps, signed)').choices(MESSAGE_STYLES))
+    .option('--state <file>', 'delivery ledger (default: .firebreak/deliveries.jsonl beside the configuration)')
+    .option('--flush-digests', 'send queued digests now instead of when their hour or day ends')
+    .addOption(new Option('-f, --format <format>', 'outcome lines as text or JSON Lines').choices(['text', 'json']).default('text'));
+  addAnalystOptions(notifyCommand)
+    .addHelpText('after', '\nExit status: 0 all delivered (or written), 2 some input rejected, 1 a delivery failed (kept for retry) or the tool failed.')
+    .action(async (files: string[], opts: { format: 'text' | 'json'; flushDigests?: boolean } & AnalystFlags & NotifyFlags) => {
+      const analyst = await buildAnalyst(opts, (line) => process.stderr.write(`${line}\n`));
+      process.exitCode = await runNotify(files, { ...notifyOption(opts), analyst, format: opts.format }, process);
     });
 
   program

@@ -11,6 +11,8 @@ import { jsonLine } from './format/json.js';
 import { markdownBlock, markdownSummary } from './format/markdown.js';
 import { TextFormatter } from './format/text.js';
 import { BufferedWriter, Progress } from './output.js';
+import type { Notifier, Outcome } from '../notify/notifier.js';
+import { notifySummary, outcomeLine } from './notify.js';
 
 /** Output formats of `triage`. */
 export const FORMATS = ['text', 'markdown', 'json'] as const;
@@ -31,6 +33,8 @@ export interface TriageOptions {
   color?: boolean;
   /** For `--format text`: the standard report, the e-mail draft or the Slack summary. */
   style?: Style;
+  /** `--notify`: deliver (or write to the outbox) each finding through the notifier. */
+  notify?: { notifier: Notifier; statePath?: string; flushAll: boolean };
 }
 
 /** Exit statuses of the CLI contract. */
@@ -55,7 +59,7 @@ export function runTriage(files: readonly string[], options: TriageOptions, io: 
 
 /** Runs triage over already-read input items and returns the exit status. */
 export async function runTriageItems(items: AsyncIterable<InputItem>, options: TriageOptions, io: TriageIo): Promise<number> {
-  if (options.style !== undefined && options.style !== 'standard' && options.format !== 'text') {
+  if (options.style !== undefined && options.style !== 'standard' && options.format !== 'text' && options.notify === undefined) {
     throw new Error(`--style ${options.style} applies to --format text; --format ${options.format} has one layout`);
   }
   const analyst: CliAnalyst = options.analyst ?? new PlaybookAnalyst();
@@ -66,23 +70,32 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   const color = options.color ?? (io.stdout.isTTY === true && process.env.NO_COLOR === undefined);
   const text = new TextFormatter(color, io.stdout.columns ?? 100);
   const progress = new Progress(io.stderr, () => `firebreak: ${stats.records.toLocaleString('en-US')} records, ${stats.findings.toLocaleString('en-US')} findings, ${stats.rejected} rejected`);
+  const notifier = options.notify?.notifier;
+  const outcomes: Outcome[] = [];
   progress.start();
   try {
+    if (notifier !== undefined) outcomes.push(...(await notifier.retryFailed()));
     for await (const result of triage(items, analyst, stats, window)) {
+      if (notifier !== undefined && result.kind === 'finding') outcomes.push(...(await notifier.notify(result.finding, result.analysis)));
       if (options.format === 'json') await out.write(`${jsonLine(result)}\n`);
       else if (options.format === 'markdown') await out.write(markdownBlock(result));
       else if (options.style !== undefined && options.style !== 'standard' && result.kind === 'finding') await out.write(styled(options.style, result.finding, result.analysis));
       else await out.write(text.format(result));
     }
+    if (notifier !== undefined) outcomes.push(...(await notifier.flushDigests(options.notify?.flushAll === true)));
     if (options.format === 'markdown') await out.write(markdownSummary(stats));
     if (options.format === 'text') await out.write(text.summary(stats));
     await out.flush();
   } finally {
     progress.stop();
+    await notifier?.close();
   }
+  for (const o of outcomes) if (o.status === 'failed') io.stderr.write(`firebreak: ${outcomeLine(o)}\n`);
+  if (notifier !== undefined) io.stderr.write(notifySummary(outcomes, options.notify?.statePath));
   if (analyst.stats !== undefined) io.stderr.write(llmSummary(analyst.model ?? '', analyst.stats));
   if (options.format === 'json' && stats.rejected > 0) {
     io.stderr.write(`firebreak: ${stats.rejected} input record(s) rejected; see the "error" lines\n`);
   }
+  if (outcomes.some((o) => o.status === 'failed')) return EXIT.failure;
   return stats.rejected > 0 ? EXIT.rejected : EXIT.ok;
 }

@@ -6,7 +6,9 @@
  * - `$each: path` with `$item: node` inside an array expands to one node per element of `path`
  *   (the element's fields are visible to the node, over the outer view);
  * - `$if: path` (or `$unless: path`) on an object keeps the object only when `path` is truthy
- *   (falsy), and is itself removed.
+ *   (falsy), and is itself removed;
+ * - `{$value: path}` is replaced by the view's value itself (a number, list or object), unescaped:
+ *   for JSON payloads whose consumers want types, not text.
  *
  * Templates load from the user's directory first (`templates:` in the configuration), then from
  * the built-in set, as `<channel-type>/<name>.<part>` (for example `email/alert.html`,
@@ -25,15 +27,21 @@ export type Escape = (value: string) => string;
 export const plain: Escape = (v) => v;
 
 /** Slack mrkdwn: `&`, `<` and `>` are the control characters. */
-export const slackEscape: Escape = (v) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const slackEscape: Escape = (v) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Markdown in Teams cards: neutralize emphasis and link syntax so finding text stays literal. */
-export const teamsEscape: Escape = (v) => v.replace(/([\\*_`~[\]])/g, '\\$1').replace(/\]\(/g, '] (');
+/**
+ * Markdown in Teams cards: break link syntax (`[text](url)`) so finding text cannot plant a
+ * disguised link; emphasis is left alone (Teams shows no escape characters).
+ */
+export const teamsEscape: Escape = (v) => String(v).replace(/\]\s*\(/g, '] (');
 
 /** HTML, the Mustache default. */
 export const htmlEscape: Escape = (v) => Mustache.escape(v);
 
 const BUILT_IN = new URL('./templates/', import.meta.url);
+
+/** Channel types that share another type's templates unless given their own. */
+const SHARED: Record<string, string> = { 'slack-webhook': 'slack' };
 
 /** Finds and caches templates: the user's directory first, then the built-in set. */
 export class Templates {
@@ -56,7 +64,8 @@ export class Templates {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new TemplateError(`cannot read template ${String(place)}: ${(err as Error).message}`, { cause: err });
       }
     }
-    return undefined;
+    const shared = SHARED[type];
+    return shared === undefined ? undefined : this.find(shared, name, part);
   }
 
   /** The source of `<type>/<name>.<part>`; throws `TemplateError` naming where it looked. */
@@ -148,6 +157,7 @@ function expand(node: unknown, view: object, escape: Escape, where: string, part
   }
   if (node !== null && typeof node === 'object') {
     const obj = node as Record<string, unknown>;
+    if (typeof obj.$value === 'string') return structuredClone(lookup(view, obj.$value) ?? null);
     if (typeof obj.$if === 'string' && !truthy(lookup(view, obj.$if))) return DROP;
     if (typeof obj.$unless === 'string' && truthy(lookup(view, obj.$unless))) return DROP;
     const out: Record<string, unknown> = {};

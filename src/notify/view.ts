@@ -85,7 +85,10 @@ export interface FindingView {
   accountLabel: string;
   region: string;
   resourceType: string;
+  /** The short id people use (instance id, bucket name, access key id), else the resource id. */
   resourceId: string;
+  /** The resource's full id as the finding gives it (usually an ARN). */
+  resourceArn: string;
   resources: { type: string; id: string }[];
   summary: string;
   impact: string;
@@ -133,7 +136,9 @@ export function findingView(finding: Finding, analysis: Analysis, ctx: ViewConte
   const update = ctx.update;
   const escalated = update !== undefined && RANK[finding.severity.label] > RANK[update.previousSeverity];
   const type = safe(finding.type, 200);
-  const resourceId = safe(primary?.id ?? '', 300);
+  // The id people use (i-..., the bucket, the key id) rather than the ARN, when the finding has it.
+  const ids = primary?.ids;
+  const resourceId = safe(ids?.instanceId ?? ids?.bucketName ?? ids?.accessKeyId ?? ids?.principalName ?? primary?.id ?? '', 300);
   let updateLine = '';
   if (update !== undefined) {
     const seen = `seen ${finding.count} time${finding.count === 1 ? '' : 's'}, last ${finding.lastSeen}`;
@@ -159,6 +164,7 @@ export function findingView(finding: Finding, analysis: Analysis, ctx: ViewConte
     region: safe(finding.region, 40),
     resourceType: safe(primary?.type ?? '', 100),
     resourceId,
+    resourceArn: safe(primary?.id ?? '', 300),
     resources: finding.resources.slice(0, 10).map((r) => ({ type: safe(r.type, 100), id: safe(r.id, 300) })),
     summary: safe(analysis.summary, 3000),
     impact: safe(analysis.impact, 2000),

@@ -1,0 +1,141 @@
+/**
+ * The CLI's side of notifications: finds and loads `firebreak.yaml`, builds the notifier
+ * (channels, teams, ledger, outbox), and reports outcomes.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Analysis, Analyst } from '../analysis/types.js';
+import { describePosition } from '../findings/errors.js';
+import { readInputs } from '../findings/read.js';
+import { type TriageStats, triage } from '../pipeline.js';
+import { loadYamlConfig } from '../config/load.js';
+import { configSchema, type FirebreakConfig } from '../config/schema.js';
+import type { Finding } from '../findings/model.js';
+import { createChannel } from '../notify/channels/index.js';
+import { type ChannelSettings, previewChannels } from '../notify/config.js';
+import { FileLedger, MemoryLedger } from '../notify/ledger.js';
+import { Notifier, type Outcome } from '../notify/notifier.js';
+import { Templates } from '../notify/template.js';
+import type { MessageStyle } from '../notify/types.js';
+
+/** The default configuration file, looked for in the working directory. */
+export const DEFAULT_CONFIG = 'firebreak.yaml';
+
+/** Notification flags shared by `notify` and `triage --notify`. */
+export interface NotifyFlags {
+  config?: string;
+  outbox?: string;
+  channel?: string[];
+  state?: string;
+  style?: MessageStyle;
+}
+
+/** The configuration named by `--config`, or `firebreak.yaml` when present, or none. */
+export function loadConfig(path: string | undefined): { config: FirebreakConfig; dir: string } | undefined {
+  const file = path ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+  if (file === undefined) return undefined;
+  return { config: loadYamlConfig(file, configSchema), dir: dirname(resolve(file)) };
+}
+
+/** Builds the notifier the flags describe; `onOutcome` sees every outcome. */
+export function buildNotifier(flags: NotifyFlags, onOutcome?: (o: Outcome) => void): { notifier: Notifier; channels: string[]; statePath?: string } {
+  const loaded = loadConfig(flags.config);
+  let settings: Record<string, ChannelSettings>;
+  if (loaded !== undefined && Object.keys(loaded.config.channels).length > 0) settings = loaded.config.channels;
+  else if (flags.outbox !== undefined) settings = previewChannels();
+  else throw new Error(`no notification channels configured: add "channels" to ${flags.config ?? DEFAULT_CONFIG} (see docs/notify.md), or preview every channel with --outbox DIR`);
+  const selected = flags.channel ?? Object.keys(settings);
+  for (const name of selected) {
+    if (settings[name] === undefined) throw new Error(`--channel ${JSON.stringify(name)} is not configured; channels: ${Object.keys(settings).join(', ')}`);
+  }
+  const channels = selected.map((name) => ({ channel: createChannel(name, settings[name] as ChannelSettings), settings: settings[name] as ChannelSettings }));
+  const config = loaded?.config;
+  const statePath = flags.outbox !== undefined ? undefined : resolve(loaded?.dir ?? '.', flags.state ?? config?.state ?? '.firebreak/deliveries.jsonl');
+  const templatesDir = config?.templates === undefined ? undefined : resolve(loaded?.dir ?? '.', config.templates);
+  const notifier = new Notifier({
+    channels,
+    ...(config === undefined ? {} : { teams: config.teams, accountAliases: config.accounts }),
+    templates: new Templates(templatesDir),
+    ledger: statePath === undefined ? new MemoryLedger() : new FileLedger(statePath),
+    ...(flags.outbox === undefined ? {} : { outbox: flags.outbox }),
+    ...(flags.style === undefined ? {} : { style: flags.style }),
+    ...(onOutcome === undefined ? {} : { onOutcome }),
+  });
+  return { notifier, channels: selected, ...(statePath === undefined ? {} : { statePath }) };
+}
+
+/** One line about an outcome, for people. */
+export function outcomeLine(o: Outcome): string {
+  const where = o.recipient === undefined ? '' : ` ${o.recipient}`;
+  const what = o.fingerprint === undefined ? '' : ` ${o.fingerprint.slice(0, 12)}`;
+  const tail = o.file !== undefined ? ` -> ${o.file}` : o.error !== undefined ? `: ${o.error}` : o.attempts !== undefined && o.attempts > 1 ? ` (${o.attempts} attempts)` : '';
+  return `${o.status.padEnd(15)} ${o.channel} ${o.kind}${where}${what}${tail}`;
+}
+
+/** Counts outcomes by status, for the summary line. */
+export function tally(outcomes: readonly Outcome[]): string {
+  const counts = new Map<string, number>();
+  for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
+  return [...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'nothing to send';
+}
+
+/** Where `notify` writes. */
+export interface NotifyIo {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+}
+
+/**
+ * Runs a notifier over triage results: retries earlier failures first, notifies each finding,
+ * sends due digests (all of them with `flushAll`); `each` sees every outcome as it happens.
+ */
+export async function notifyAll(notifier: Notifier, findings: AsyncIterable<{ finding: Finding; analysis: Analysis }>, flushAll: boolean, each: (o: Outcome) => void): Promise<void> {
+  for (const o of await notifier.retryFailed()) each(o);
+  for await (const { finding, analysis } of findings) for (const o of await notifier.notify(finding, analysis)) each(o);
+  for (const o of await notifier.flushDigests(flushAll)) each(o);
+}
+
+/** The closing summary of a notify run, with where failures are kept. */
+export function notifySummary(outcomes: readonly Outcome[], statePath: string | undefined): string {
+  const failed = outcomes.filter((o) => o.status === 'failed').length;
+  const kept = failed > 0 && statePath !== undefined ? `; failed messages are kept in ${statePath} and retried on the next run` : '';
+  return `firebreak: notifications: ${tally(outcomes)}${kept}\n`;
+}
+
+/** Options of a `notify` run. */
+export interface NotifyRunOptions {
+  notifier: Notifier;
+  analyst: Analyst;
+  flushAll: boolean;
+  statePath?: string;
+  format: 'text' | 'json';
+}
+
+/**
+ * `firebreak notify`: explains each finding and delivers it; one outcome line per message (or
+ * per reason none was made) on stdout. Exit 1 when a delivery failed, 2 when input was rejected.
+ */
+export async function runNotify(files: readonly string[], options: NotifyRunOptions, io: NotifyIo & { stdin: AsyncIterable<Buffer | string> }): Promise<number> {
+  const stats: TriageStats = { records: 0, findings: 0, rejected: 0 };
+  const outcomes: Outcome[] = [];
+  const print = (o: Outcome): void => {
+    io.stdout.write(options.format === 'json' ? `${JSON.stringify(o)}\n` : `${outcomeLine(o)}\n`);
+  };
+  async function* analysed(): AsyncGenerator<{ finding: Finding; analysis: Analysis }> {
+    for await (const result of triage(readInputs(files, io.stdin), options.analyst, stats)) {
+      if (result.kind === 'finding') yield result;
+      else io.stderr.write(`firebreak: ${describePosition(result.position)}: ${result.error.message}\n`);
+    }
+  }
+  try {
+    await notifyAll(options.notifier, analysed(), options.flushAll, (o) => {
+      outcomes.push(o);
+      print(o);
+    });
+  } finally {
+    await options.notifier.close();
+  }
+  io.stderr.write(notifySummary(outcomes, options.statePath));
+  if (outcomes.some((o) => o.status === 'failed')) return 1;
+  return stats.rejected > 0 ? 2 : 0;
+}

@@ -1,0 +1,14 @@
+/**
+ * The schema of `firebreak.yaml`. Each capability contributes its section; unknown keys are
+ * errors, so a typo is reported rather than silently ignored.
+ */
+import { z } from 'zod';
+import { notifySchema } from '../notify/config.js';
+
+export const configSchema = z.strictObject({
+  version: z.literal(1).optional(),
+  ...notifySchema,
+});
+
+/** A validated `firebreak.yaml`. */
+export type FirebreakConfig = z.infer<typeof configSchema>;
