@@ -35,8 +35,10 @@ export const slackEscape: Escape = (v) => String(v).replace(/&/g, '&amp;').repla
  */
 export const teamsEscape: Escape = (v) => String(v).replace(/\]\s*\(/g, '] (');
 
-/** HTML, the Mustache default. */
-export const htmlEscape: Escape = (v) => Mustache.escape(v);
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** HTML text and attribute values: the five characters that matter, so URLs stay readable. */
+export const htmlEscape: Escape = (v) => String(v).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] as string);
 
 const BUILT_IN = new URL('./templates/', import.meta.url);
 
