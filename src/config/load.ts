@@ -16,13 +16,13 @@ function at(counter: LineCounter, offset: number | undefined): string {
 }
 
 /** The deepest node of `doc` along `path` (the parent when the key itself is missing). */
-function nodeAt(doc: YAML.Document, path: readonly PropertyKey[]): Node | undefined {
+function nodeAt(doc: YAML.Document, path: readonly PropertyKey[], atKey = false): Node | undefined {
   let node: unknown = doc.contents;
-  for (const key of path) {
+  for (const [i, key] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
       if (pair === undefined) return node;
-      node = pair.value ?? pair.key;
+      node = (atKey && i === path.length - 1 ? pair.key : pair.value) ?? pair.key;
     } else if (isSeq(node) && typeof key === 'number') {
       const item = node.items[key];
       if (item === undefined) return node;
@@ -79,8 +79,11 @@ export function parseYamlConfig<T>(source: string, file: string, schema: z.ZodTy
   const parsed = schema.safeParse(doc.toJS() ?? {});
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.slice(0, 10).map((issue) => {
-    const node = nodeAt(doc, issue.path);
-    return `${file}:${at(counter, node?.range?.[0])}: ${describePath(issue.path)}: ${issue.message}`;
+    // An unknown key is pointed at itself; a missing one at the map that lacks it.
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const node = unknown === undefined ? nodeAt(doc, issue.path) : nodeAt(doc, [...issue.path, unknown], true);
+    const message = issue.code === 'invalid_type' && issue.message.endsWith('received undefined') ? `required, ${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')}` : issue.message;
+    return `${file}:${at(counter, node?.range?.[0])}: ${describePath(issue.path)}: ${message}`;
   });
   if (parsed.error.issues.length > 10) lines.push(`...and ${parsed.error.issues.length - 10} more`);
   throw new ConfigError(lines.join('\n'));

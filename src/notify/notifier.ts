@@ -287,7 +287,12 @@ export class Notifier {
       if (entry === undefined || record.rendered === undefined) continue;
       const base = { channel: record.channel, type: entry.channel.type, kind: record.kind === 'thread' ? 'alert' : record.kind, recipient: record.recipient, ...(record.fingerprint === '' ? {} : { fingerprint: record.fingerprint, revision: record.revision }) } as const;
       const { rendered, error: _error, ...rest } = record;
-      outcomes.push(this.report(await this.send(entry.channel, rendered, rest, base)));
+      const outcome = await this.send(entry.channel, rendered, rest, base);
+      const threadKey = ledgerKey.thread(record.fingerprint, record.channel, record.recipient);
+      if (outcome.status === 'sent' && record.kind === 'alert' && this.ledger.get(threadKey) === undefined) {
+        this.ledger.put({ ...rest, key: threadKey, kind: 'thread', ...(outcome.ref === undefined ? {} : { ref: outcome.ref }) });
+      }
+      outcomes.push(this.report(outcome));
     }
     return outcomes;
   }

@@ -1,0 +1,134 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createChannel } from '../../src/notify/channels/index.js';
+import { channelSchema, teamSchema } from '../../src/notify/config.js';
+import { FileLedger } from '../../src/notify/ledger.js';
+import { Notifier, type NotifierOptions } from '../../src/notify/notifier.js';
+import { analysed, fakeClock, type Receiver, startReceiver } from './support.js';
+
+const receivers: Receiver[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const r of receivers.splice(0)) await r.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A webhook channel to a local receiver; the receiver sees every message as JSON. */
+async function setup(channel: Record<string, unknown>, extra: Partial<NotifierOptions> = {}): Promise<{ hook: Receiver; make: (more?: Partial<NotifierOptions>) => Notifier }> {
+  const hook = await startReceiver();
+  receivers.push(hook);
+  const settings = channelSchema.parse({ type: 'webhook', url: `${hook.url}/default`, ...channel });
+  const make = (more: Partial<NotifierOptions> = {}) => new Notifier({ channels: [{ channel: createChannel('hook', settings), settings }], retry: { retries: 1, baseMs: 1, maxMs: 2 }, clock: fakeClock(), ...extra, ...more });
+  return { hook, make };
+}
+
+describe('notifier', () => {
+  it('sends below-threshold findings nowhere and closed findings nowhere', async () => {
+    const { hook, make } = await setup({ minSeverity: 'HIGH' });
+    const n = make();
+    const medium = await analysed('UnauthorizedAccess:EC2/SSHBruteForce', {}, (f) => {
+      f.severity = { label: 'MEDIUM', score: 5 };
+    });
+    expect((await n.notify(medium.finding, medium.analysis))[0]?.status).toBe('below-threshold');
+    const resolved = await analysed('UnauthorizedAccess:EC2/SSHBruteForce', { variant: 3 }, (f) => {
+      f.severity = { label: 'HIGH', score: 8 };
+      f.workflowStatus = 'RESOLVED';
+    });
+    expect((await n.notify(resolved.finding, resolved.analysis))[0]?.status).toBe('resolved');
+    expect(hook.requests).toHaveLength(0);
+  });
+
+  it('sends each team its own copy, by account or resource tag, and falls back to the channel default', async () => {
+    const { hook, make } = await setup({});
+    const teams = {
+      payments: teamSchema.parse({ accounts: ['111122223333'], recipients: { hook: [`${hook.url}/payments`] } }),
+      web: teamSchema.parse({ tags: { team: 'web' }, recipients: { hook: [`${hook.url}/web`] } }),
+    };
+    const n = make({ teams });
+    const byAccount = await analysed('UnauthorizedAccess:EC2/SSHBruteForce', { account: '111122223333' });
+    const byTag = await analysed('Recon:EC2/PortProbeUnprotectedPort', {}, (f) => {
+      (f.resources[0] as { tags: Record<string, string> }).tags = { team: 'web', env: 'prod' };
+    });
+    const nobody = await analysed('UnauthorizedAccess:EC2/RDPBruteForce', { account: '444455556666' });
+    for (const x of [byAccount, byTag, nobody]) await n.notify(x.finding, x.analysis);
+    expect(hook.requests.map((r) => r.path)).toEqual(['/payments', '/web', '/default']);
+    // A route naming its owner reaches that team even when account and tags do not match.
+    await n.notify(nobody.finding, nobody.analysis, { team: 'payments' });
+    expect(hook.requests.map((r) => r.path)).toEqual(['/payments', '/web', '/default', '/payments']);
+  });
+
+  it('delivers at most once per (fingerprint, channel, revision), across a restart of the ledger', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-ledger-'));
+    dirs.push(dir);
+    const file = join(dir, 'deliveries.jsonl');
+    const { hook, make } = await setup({ updates: 'suppress' });
+    const x = await analysed('UnauthorizedAccess:EC2/SSHBruteForce');
+    const first = make({ ledger: new FileLedger(file) });
+    expect((await first.notify(x.finding, x.analysis))[0]?.status).toBe('sent');
+    await first.close();
+    // A new process with the same ledger: the same finding is a duplicate, a later sighting an update (suppressed here).
+    const second = make({ ledger: new FileLedger(file) });
+    expect((await second.notify(x.finding, x.analysis))[0]?.status).toBe('duplicate');
+    x.finding.count += 1;
+    x.finding.lastSeen = '2026-11-24T12:00:00.000Z';
+    expect((await second.notify(x.finding, x.analysis))[0]?.status).toBe('suppressed');
+    // Escalation always goes out, even on a channel that suppresses updates.
+    x.finding.severity = { label: 'CRITICAL', score: 9.5 };
+    expect((await second.notify(x.finding, x.analysis))[0]).toMatchObject({ status: 'sent', kind: 'update' });
+    await second.close();
+    expect(hook.requests).toHaveLength(2);
+    expect(JSON.parse(hook.requests[1]?.body ?? '{}')).toMatchObject({ event: 'finding.updated', finding: { escalated: true, severity: { label: 'CRITICAL' } } });
+  });
+
+  it('keeps a failed delivery in the ledger and sends it on the next run, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-ledger-'));
+    dirs.push(dir);
+    const file = join(dir, 'deliveries.jsonl');
+    const { hook, make } = await setup({});
+    hook.answers.push({ status: 503 }, { status: 503 });
+    const x = await analysed('UnauthorizedAccess:EC2/SSHBruteForce');
+    const first = make({ ledger: new FileLedger(file) });
+    expect((await first.notify(x.finding, x.analysis))[0]).toMatchObject({ status: 'failed', attempts: 2 });
+    await first.close();
+    expect(readFileSync(file, 'utf8')).toContain('"status":"failed"');
+    const second = make({ ledger: new FileLedger(file) });
+    expect((await second.retryFailed())[0]).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(await second.retryFailed()).toEqual([]);
+    expect((await second.notify(x.finding, x.analysis))[0]?.status).toBe('duplicate');
+    await second.close();
+    expect(hook.requests).toHaveLength(3);
+    expect(hook.requests[2]?.body).toBe(hook.requests[0]?.body);
+  });
+
+  it('collects lower-severity findings into one digest per period, and alerts at once above the digest line', async () => {
+    const clock = fakeClock(Date.parse('2026-11-24T10:15:00Z'));
+    const { hook, make } = await setup({ digest: { schedule: 'hourly', below: 'HIGH' } }, { clock });
+    const n = make();
+    const low = [];
+    for (const type of ['Recon:EC2/PortProbeUnprotectedPort', 'UnauthorizedAccess:EC2/RDPBruteForce', 'Recon:EC2/Portscan']) {
+      low.push(await analysed(type, {}, (f) => {
+        f.severity = { label: 'MEDIUM', score: 5 };
+      }));
+    }
+    for (const x of low) expect((await n.notify(x.finding, x.analysis))[0]?.status).toBe('queued');
+    const high = await analysed('CryptoCurrency:EC2/BitcoinTool.B!DNS', {}, (f) => {
+      f.severity = { label: 'HIGH', score: 8 };
+    });
+    expect((await n.notify(high.finding, high.analysis))[0]?.status).toBe('sent');
+    // The hour has not ended: nothing yet. After it ends: one digest listing the three.
+    expect(await n.flushDigests()).toEqual([]);
+    clock.advance(60 * 60_000);
+    const [digest] = await n.flushDigests();
+    expect(digest).toMatchObject({ status: 'sent', kind: 'digest' });
+    expect(await n.flushDigests(true)).toEqual([]);
+    // A finding already digested is not queued again.
+    expect((await n.notify(low[0]!.finding, low[0]!.analysis))[0]?.status).toBe('duplicate');
+    await n.close();
+    expect(hook.requests).toHaveLength(2);
+    const body = JSON.parse(hook.requests[1]?.body ?? '{}') as { event: string; period: string; total: number; findings: { fingerprint: string }[] };
+    expect(body).toMatchObject({ event: 'digest', period: '2026-11-24T10', total: 3 });
+    expect(body.findings.map((f) => f.fingerprint).sort()).toEqual(low.map((x) => x.finding.fingerprint).sort());
+  });
+});
