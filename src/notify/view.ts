@@ -60,6 +60,7 @@ export function safe(text: string | undefined, max = 2000): string {
 }
 
 /** Control, zero-width and bidi-override characters: never wanted in a message. */
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /** Cleaned, secret-free multi-line text (commands, IaC): lines and indentation kept. */
