@@ -1,7 +1,7 @@
 /**
- * Output styles rendered from an analysis, whoever wrote it: the e-mail draft of the original
- * design (subject, greeting, summary, troubleshooting steps, signed by a friendly troubleshooter)
- * and a Slack-sized summary. One validated answer serves every style, so styles cost no model call.
+ * Output styles rendered from an analysis, whoever wrote it: the standard report, the e-mail
+ * draft of the original design (rendered from the e-mail templates in `src/notify`), and the
+ * Slack-sized summary below. One validated answer serves every style, so styles cost no model call.
  */
 import type { Finding } from '../findings/model.js';
 import { cleanText, consoleUrl } from './playbooks/render.js';
@@ -12,30 +12,6 @@ export type Style = (typeof STYLES)[number];
 
 /** Slack's limit for the text of one section block. */
 export const SLACK_TEXT_LIMIT = 3000;
-
-/** The subject line of a message about `finding`. */
-export function subjectLine(finding: Finding): string {
-  return cleanText(`[firebreak] ${finding.severity.label}: ${cleanText(finding.title, 150).replace(/[.\s]+$/, '')} (${finding.account}, ${finding.region})`, 200);
-}
-
-/** The e-mail draft: a subject line and a plain-text body. */
-export function emailDraft(finding: Finding, analysis: Analysis, recipient = 'team'): { subject: string; body: string } {
-  const lines: string[] = [`Hello ${cleanText(recipient, 80)},`, '', analysis.summary, '', `Why it matters: ${analysis.impact}`];
-  if (analysis.falsePositives.length > 0) lines.push('', 'It may be harmless if:', ...analysis.falsePositives.map((f) => `  - ${f}`));
-  lines.push('', 'Troubleshooting steps:');
-  analysis.steps.forEach((s, i) => {
-    lines.push(`  ${i + 1}. ${s.title}: ${s.detail}`);
-    for (const c of s.commands) lines.push(`       ${c}`);
-  });
-  if (analysis.actions.length > 0) {
-    lines.push('', 'Proposed actions (nothing runs until someone approves):');
-    for (const a of analysis.actions) lines.push(`  - ${a.action} on ${a.target} (${a.risk}): ${a.reason}`);
-  }
-  if (analysis.iac?.terraform !== undefined) lines.push('', 'Fix as code (Terraform):', ...analysis.iac.terraform.trimEnd().split('\n').map((l) => `    ${l}`));
-  else if (analysis.iac?.cloudformation !== undefined) lines.push('', 'Fix as code (CloudFormation):', ...analysis.iac.cloudformation.trimEnd().split('\n').map((l) => `    ${l}`));
-  lines.push('', `Finding: ${finding.type}, ${finding.severity.label}, account ${finding.account}, ${finding.region}`, `Open it in the AWS console: ${consoleUrl(finding)}`, '', 'Best regards,', 'Your Friendly Troubleshooter');
-  return { subject: subjectLine(finding), body: `${lines.join('\n')}\n` };
-}
 
 /** A Slack-sized summary in Slack mrkdwn, at most `SLACK_TEXT_LIMIT` characters. */
 export function slackSummary(finding: Finding, analysis: Analysis): string {

@@ -1,7 +1,8 @@
 /** `firebreak triage`: read findings, analyse each, print a report or JSON Lines. */
 import type { Readable, Writable } from 'node:stream';
 import { PlaybookAnalyst } from '../analysis/playbooks/analyst.js';
-import { emailDraft, slackSummary, type Style } from '../analysis/styles.js';
+import { slackSummary, type Style } from '../analysis/styles.js';
+import { emailDraft } from '../notify/draft.js';
 import type { Analysis, Analyst } from '../analysis/types.js';
 import type { Finding } from '../findings/model.js';
 import { type CliAnalyst, llmSummary } from './analyst.js';

@@ -127,4 +127,25 @@ describe('e-mail over SMTP', () => {
     expect(String(parsed.text).trimEnd()).toMatch(/Best regards,\nYour Friendly Troubleshooter$/);
     expect(parsed.html).toContain('Your Friendly Troubleshooter');
   });
+
+  it('threads an escalation under the first e-mail and suppresses plain repeats', async () => {
+    inbox.length = 0;
+    const { finding, analysis } = await analysed('UnauthorizedAccess:EC2/SSHBruteForce', { variant: 7 });
+    const n = notifier();
+    await n.notify(finding, analysis);
+    finding.count += 3;
+    finding.lastSeen = '2026-11-24T12:00:00.000Z';
+    expect((await n.notify(finding, analysis))[0]?.status).toBe('suppressed');
+    finding.severity = { label: 'HIGH', score: 8 };
+    finding.lastSeen = '2026-11-24T13:00:00.000Z';
+    expect((await n.notify(finding, analysis))[0]).toMatchObject({ status: 'sent', kind: 'update' });
+    await n.close();
+    expect(inbox).toHaveLength(2);
+    const first = await simpleParser((inbox[0] as Mail).raw);
+    const second = await simpleParser((inbox[1] as Mail).raw);
+    expect(second.inReplyTo).toBe(first.messageId);
+    expect(second.references).toContain(first.messageId as string);
+    expect(second.subject).toMatch(/^Re: \[firebreak\] HIGH: /);
+    expect(second.text).toContain('ESCALATED: Escalated from MEDIUM to HIGH');
+  });
 });

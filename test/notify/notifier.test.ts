@@ -131,4 +131,18 @@ describe('notifier', () => {
     expect(body).toMatchObject({ event: 'digest', period: '2026-11-24T10', total: 3 });
     expect(body.findings.map((f) => f.fingerprint).sort()).toEqual(low.map((x) => x.finding.fingerprint).sort());
   });
+
+  it('sends only to the channels a route names, and refuses a channel that is not configured', async () => {
+    const hook = await startReceiver();
+    receivers.push(hook);
+    const a = channelSchema.parse({ type: 'webhook', url: `${hook.url}/a` });
+    const b = channelSchema.parse({ type: 'webhook', url: `${hook.url}/b` });
+    const n = new Notifier({ channels: [{ channel: createChannel('a', a), settings: a }, { channel: createChannel('b', b), settings: b }], clock: fakeClock() });
+    const x = await analysed('UnauthorizedAccess:EC2/SSHBruteForce');
+    const outcomes = await n.notify(x.finding, x.analysis, { name: 'ssh', channels: ['b'], mode: 'notify' });
+    expect(outcomes.map((o) => o.channel)).toEqual(['b']);
+    expect(hook.requests.map((r) => r.path)).toEqual(['/b']);
+    expect(JSON.parse(hook.requests[0]?.body ?? '{}')).toMatchObject({ route: 'ssh', analysis: { actions: [{ approval: 'not run: this route only notifies' }] } });
+    await expect(n.notify(x.finding, x.analysis, { name: 'ssh', channels: ['c'] })).rejects.toThrow('route ssh names channel "c", which is not configured; configured: a, b');
+  });
 });
