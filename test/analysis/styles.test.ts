@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlaybookAnalyst } from '../../src/analysis/playbooks/analyst.js';
 import { SLACK_TEXT_LIMIT, slackSummary } from '../../src/analysis/styles.js';
-import { controlSample, gdFinding } from './llm/support.js';
+import { gdFinding } from './llm/support.js';
 
 const playbooks = new PlaybookAnalyst();
 
