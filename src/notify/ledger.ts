@@ -10,8 +10,11 @@ import type { SeverityLabel } from '../findings/model.js';
 import type { Rendered } from './types.js';
 import type { FindingView, MessageKind } from './view.js';
 
-/** Where a message stands. `digested`: a queued finding that went out in a digest. */
-export type DeliveryStatus = 'sent' | 'failed' | 'queued' | 'suppressed' | 'digested';
+/**
+ * Where a message stands. `digested`: a queued finding that went out in a digest. `sending`: handed
+ * to the service and not yet answered; found after a crash, it is sent again with the same id.
+ */
+export type DeliveryStatus = 'sent' | 'failed' | 'queued' | 'suppressed' | 'digested' | 'sending';
 
 /** One entry of the ledger. */
 export interface DeliveryRecord {

@@ -208,6 +208,7 @@ export class Notifier {
       return { ...base, status: 'written', file, ref };
     }
     let attempts = record.attempts;
+    this.ledger.put({ ...record, status: 'sending', rendered });
     try {
       const result = await withRetry(
         async () => {
@@ -279,10 +280,14 @@ export class Notifier {
     return outcomes;
   }
 
-  /** Sends again every message that failed before (in this run or a previous one with the same ledger). */
+  /**
+   * Sends again every message that failed before (in this run or a previous one with the same
+   * ledger), and any a crashed run left `sending`, with the same message id, so receivers that
+   * dedupe (webhook delivery id, e-mail Message-ID, PagerDuty dedup_key) see it once.
+   */
   async retryFailed(): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
-    for (const record of this.ledger.byStatus('failed')) {
+    for (const record of [...this.ledger.byStatus('failed'), ...this.ledger.byStatus('sending')]) {
       const entry = this.byName.get(record.channel);
       if (entry === undefined || record.rendered === undefined) continue;
       const base = { channel: record.channel, type: entry.channel.type, kind: record.kind === 'thread' ? 'alert' : record.kind, recipient: record.recipient, ...(record.fingerprint === '' ? {} : { fingerprint: record.fingerprint, revision: record.revision }) } as const;

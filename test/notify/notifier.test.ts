@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -144,5 +144,28 @@ describe('notifier', () => {
     expect(hook.requests.map((r) => r.path)).toEqual(['/b']);
     expect(JSON.parse(hook.requests[0]?.body ?? '{}')).toMatchObject({ route: 'ssh', analysis: { actions: [{ approval: 'not run: this route only notifies' }] } });
     await expect(n.notify(x.finding, x.analysis, { name: 'ssh', channels: ['c'] })).rejects.toThrow('route ssh names channel "c", which is not configured; configured: a, b');
+  });
+
+  it('sends again, with the same delivery id, a message a crashed run left in flight', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-ledger-'));
+    dirs.push(dir);
+    const file = join(dir, 'deliveries.jsonl');
+    const { hook, make } = await setup({});
+    hook.answers.push({ status: 503 });
+    const x = await analysed('UnauthorizedAccess:EC2/SSHBruteForce');
+    const first = make({ ledger: new FileLedger(file), retry: { retries: 0, baseMs: 1, maxMs: 1 } });
+    await first.notify(x.finding, x.analysis);
+    await first.close();
+    // As if the process died after handing the message over: the last record says "sending".
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const last = JSON.parse(lines[lines.length - 1] as string) as { status: string };
+    expect(last.status).toBe('failed');
+    writeFileSync(file, `${lines.slice(0, -1).join('\n')}\n${JSON.stringify({ ...last, status: 'sending' })}\n`);
+    const second = make({ ledger: new FileLedger(file) });
+    expect((await second.retryFailed())[0]).toMatchObject({ status: 'sent' });
+    expect(await second.retryFailed()).toEqual([]);
+    await second.close();
+    expect(hook.requests).toHaveLength(2);
+    expect(hook.requests[1]?.headers['x-firebreak-delivery']).toBe(hook.requests[0]?.headers['x-firebreak-delivery']);
   });
 });
