@@ -96,4 +96,22 @@ describe('firebreak notify', () => {
     expect(none.status).toBe(1);
     expect(none.stderr).toContain('missing.yaml: cannot read the configuration');
   });
+
+  it('triage --notify exits 1 when a delivery fails, names it, and keeps it for the next run', async () => {
+    const hook = await startReceiver(() => ({ status: 400, body: 'bad request' }));
+    try {
+      const dir = mkdtempSync(join(work, 'fail-'));
+      const config = join(dir, 'firebreak.yaml');
+      writeFileSync(config, `channels:\n  siem:\n    type: webhook\n    url: ${hook.url}/in\n`);
+      const r = await runCliAsync(['triage', '--notify', '--config', config, '--format', 'json', '-'], samples);
+      expect(r.status).toBe(1);
+      expect(r.stdout.trim().split('\n').length).toBeGreaterThan(5);
+      expect(r.stderr).toMatch(/firebreak: failed +siem alert http:\/\/127\.0\.0\.1:\d+\/in [0-9a-f]{12}: webhook answered 400: bad request/);
+      expect(r.stderr).toContain(`failed messages are kept in ${join(dir, '.firebreak', 'deliveries.jsonl')} and retried on the next run`);
+      const failures = readFileSync(join(dir, '.firebreak', 'deliveries.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"status":"failed"'));
+      expect(failures.length).toBe(hook.requests.length);
+    } finally {
+      await hook.close();
+    }
+  });
 });
