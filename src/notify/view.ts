@@ -6,7 +6,7 @@
  * template engine's job.
  */
 import { redactSecrets } from '../analysis/llm/redact.js';
-import { cleanText, consoleUrl } from '../analysis/playbooks/render.js';
+import { cleanBlock, cleanText, consoleUrl } from '../analysis/playbooks/render.js';
 import type { Analysis } from '../analysis/types.js';
 import type { Finding, SeverityLabel } from '../findings/model.js';
 
@@ -59,13 +59,9 @@ export function safe(text: string | undefined, max = 2000): string {
   return cleanText(redactSecrets(text ?? ''), max);
 }
 
-/** Control, zero-width and bidi-override characters: never wanted in a message. */
-// eslint-disable-next-line no-control-regex -- removing control characters is the point
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-
 /** Cleaned, secret-free multi-line text (commands, IaC): lines and indentation kept. */
 function safeBlock(text: string, max = 20_000): string {
-  const lines = redactSecrets(text).split('\n').map((l) => l.replace(INVISIBLE, '').slice(0, 500));
+  const lines = redactSecrets(text).split('\n').map((l) => cleanBlock(l).slice(0, 500));
   const out = lines.join('\n').trimEnd();
   return out.length <= max ? out : `${out.slice(0, max - 1)}…`;
 }

@@ -6,7 +6,7 @@
  */
 import type { Finding } from '../../findings/model.js';
 import { PlaybookAnalyst } from '../playbooks/analyst.js';
-import { cleanText, escapeFor, shellQuote } from '../playbooks/render.js';
+import { cleanBlock, cleanText, escapeFor, shellQuote } from '../playbooks/render.js';
 import type { Analysis, Analyst, Step } from '../types.js';
 import { ANSWER_TOOL, type Answer, parseAnswer, TOOL_SCHEMA } from './answer.js';
 import { type AnswerCache, MemoryCache } from './cache.js';
@@ -71,9 +71,6 @@ export interface LlmStats {
 type Outcome = { answer: Answer; usage: TokenUsage } | { failure: string; usage: TokenUsage };
 
 const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
-
-// eslint-disable-next-line no-control-regex -- stripping control characters is the point
-const UNSAFE_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 export class LlmAnalyst implements Analyst {
   readonly name: LlmMode;
@@ -283,7 +280,7 @@ function mergeActions(playbook: Analysis['actions'], extra: Analysis['actions'])
 function modelIac(answer: Answer, ph: Placeholders): Analysis['iac'] {
   if (answer.iac === undefined) return undefined;
   const out: NonNullable<Analysis['iac']> = {};
-  const block = (s: string, context: 'hcl' | 'yaml'): string => ph.restore(s.replace(UNSAFE_BLOCK, ''), (v) => escapeFor(context, v));
+  const block = (s: string, context: 'hcl' | 'yaml'): string => ph.restore(cleanBlock(s), (v) => escapeFor(context, v));
   if (answer.iac.terraform !== undefined) out.terraform = block(answer.iac.terraform, 'hcl');
   if (answer.iac.cloudformation !== undefined) out.cloudformation = block(answer.iac.cloudformation, 'yaml');
   return Object.keys(out).length === 0 ? undefined : out;

@@ -102,6 +102,15 @@ const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u206
 const MAX_VALUE = 256;
 const PLAIN = /^(?:[!-~]+ )*[!-~]+$/;
 
+// The same, less the newline and tab that multi-line text (commands, IaC) keeps, plus the word joiners.
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
+const UNSAFE_IN_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/** Multi-line text (commands, IaC) with control, zero-width and bidi characters removed; lines and indentation kept. */
+export function cleanBlock(value: string): string {
+  return value.replace(UNSAFE_IN_BLOCK, '');
+}
+
 /** One line of safe plain text: no control, zero-width or bidi characters, at most 256 characters. */
 export function cleanText(value: string, max = MAX_VALUE): string {
   // Fast path: printable ASCII with single spaces and no padding is already clean.
