@@ -47,27 +47,33 @@ const SHARED: Record<string, string> = { 'slack-webhook': 'slack' };
 
 /** Finds and caches templates: the user's directory first, then the built-in set. */
 export class Templates {
-  private readonly cache = new Map<string, string>();
+  /** Sources by `<type>/<name>.<part>`; null remembers that neither place has one. */
+  private readonly sources = new Map<string, string | null>();
+  /** Parsed YAML templates by `<type>/<name>`. */
+  private readonly parsed = new Map<string, unknown>();
 
   constructor(private readonly userDir?: string) {}
 
   /** The source of `<type>/<name>.<part>`, or undefined when neither place has it. */
   find(type: string, name: string, part: string): string | undefined {
     const rel = `${type}/${name}.${part}`;
-    const hit = this.cache.get(rel);
-    if (hit !== undefined) return hit;
+    const known = this.sources.get(rel);
+    if (known !== undefined) return known ?? undefined;
+    const source = this.read(rel) ?? (SHARED[type] === undefined ? undefined : this.find(SHARED[type], name, part));
+    this.sources.set(rel, source ?? null);
+    return source;
+  }
+
+  private read(rel: string): string | undefined {
     const places = [...(this.userDir === undefined ? [] : [join(this.userDir, rel)]), new URL(rel, BUILT_IN)];
     for (const place of places) {
       try {
-        const source = readFileSync(place, 'utf8');
-        this.cache.set(rel, source);
-        return source;
+        return readFileSync(place, 'utf8');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new TemplateError(`cannot read template ${String(place)}: ${(err as Error).message}`, { cause: err });
       }
     }
-    const shared = SHARED[type];
-    return shared === undefined ? undefined : this.find(shared, name, part);
+    return undefined;
   }
 
   /** The source of `<type>/<name>.<part>`; throws `TemplateError` naming where it looked. */
@@ -82,15 +88,18 @@ export class Templates {
     return renderText(this.get(type, name, part), view, escape, `${type}/${name}.${part}`, this.partial);
   }
 
-  /** Renders a YAML structure template into a JSON-ready value. */
+  /** Renders a YAML structure template into a JSON-ready value (the parsed template is kept; expanding never changes it). */
   structure(type: string, name: string, view: object, escape: Escape): unknown {
     const where = `${type}/${name}.yaml`;
-    let doc: unknown;
-    try {
-      doc = YAML.parse(this.get(type, name, 'yaml'));
-    } catch (err) {
-      if (err instanceof TemplateError) throw err;
-      throw new TemplateError(`template ${where} is not valid YAML: ${(err as Error).message}`, { cause: err });
+    let doc = this.parsed.get(where);
+    if (doc === undefined) {
+      const source = this.get(type, name, 'yaml');
+      try {
+        doc = YAML.parse(source) as unknown;
+      } catch (err) {
+        throw new TemplateError(`template ${where} is not valid YAML: ${(err as Error).message}`, { cause: err });
+      }
+      this.parsed.set(where, doc);
     }
     return expand(doc, view, escape, where, this.partial);
   }
