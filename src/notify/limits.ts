@@ -23,19 +23,26 @@ export function truncate(text: string, max: number, ellipsis = '…'): string {
   return `${chars.slice(0, Math.max(0, max - Array.from(ellipsis).length)).join('')}${ellipsis}`;
 }
 
-/** `text` cut so its UTF-8 encoding is at most `max` bytes, ending with `…` when cut. */
-export function truncateBytes(text: string, max: number): string {
-  if (Buffer.byteLength(text) <= max) return text;
+/**
+ * The longest prefix of `text` (cut with `cut`) that `fits`, by binary search; `fits` must hold for
+ * every prefix shorter than one that holds. A surrogate pair is never split.
+ */
+function longestFitting(text: string, cut: (prefix: string) => string, fits: (candidate: string) => boolean): string {
   let lo = 0;
   let hi = text.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (Buffer.byteLength(`${text.slice(0, mid)}…`) <= max) lo = mid;
+    if (fits(cut(text.slice(0, mid)))) lo = mid;
     else hi = mid - 1;
   }
-  // Never split a surrogate pair.
   const end = /[\uD800-\uDBFF]/.test(text.charAt(lo - 1)) ? lo - 1 : lo;
-  return `${text.slice(0, end)}…`;
+  return cut(text.slice(0, end));
+}
+
+/** `text` cut so its UTF-8 encoding is at most `max` bytes, ending with `…` when cut. */
+export function truncateBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  return longestFitting(text, (p) => `${p}…`, (c) => Buffer.byteLength(c) <= max);
 }
 
 type Json = Record<string, unknown>;
@@ -101,12 +108,5 @@ export function smsSegments(text: string): number {
 /** `text` cut (with `...`) to fit in `maxSegments` SMS segments. */
 export function fitSms(text: string, maxSegments: number): string {
   if (smsSegments(text) <= maxSegments) return text;
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (smsSegments(`${text.slice(0, mid).trimEnd()}...`) <= maxSegments) lo = mid;
-    else hi = mid - 1;
-  }
-  return `${text.slice(0, lo).trimEnd()}...`;
+  return longestFitting(text, (p) => `${p.trimEnd()}...`, (c) => smsSegments(c) <= maxSegments);
 }
