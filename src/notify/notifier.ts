@@ -81,6 +81,17 @@ function isClosed(finding: Finding): boolean {
   return finding.workflowStatus === 'RESOLVED' || finding.workflowStatus === 'SUPPRESSED' || finding.compliance === 'PASSED' || finding.compliance === 'COMPLIANT';
 }
 
+/** The fields of an outcome that come from the record it is about. */
+function outcomeOf(channel: Channel, record: DeliveryRecord): Omit<Outcome, 'status'> {
+  return {
+    channel: channel.name,
+    type: channel.type,
+    kind: record.kind === 'thread' ? 'alert' : record.kind,
+    recipient: record.recipient,
+    ...(record.fingerprint === '' ? {} : { fingerprint: record.fingerprint, revision: record.revision }),
+  };
+}
+
 const shortHash = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 10);
 
 /** Delivers findings to channels; one per run (or per service), closed at the end. */
@@ -189,18 +200,18 @@ export class Notifier {
 
   /** Renders and delivers one message, recording the outcome under `record.key`. */
   private async deliver(channel: Channel, request: MessageRequest, record: DeliveryRecord): Promise<Outcome> {
-    const base = { channel: channel.name, type: channel.type, kind: request.kind, recipient: request.recipient, ...(record.fingerprint === '' ? {} : { fingerprint: record.fingerprint, revision: record.revision }) };
     let rendered: Rendered;
     try {
       rendered = await channel.render(request, this.templates);
     } catch (err) {
       this.ledger.put({ ...record, status: 'failed', error: (err as Error).message });
-      return { ...base, status: 'failed', error: (err as Error).message };
+      return { ...outcomeOf(channel, record), status: 'failed', error: (err as Error).message };
     }
-    return this.send(channel, rendered, record, base);
+    return this.send(channel, rendered, record);
   }
 
-  private async send(channel: Channel, rendered: Rendered, record: DeliveryRecord, base: Omit<Outcome, 'status'>): Promise<Outcome> {
+  private async send(channel: Channel, rendered: Rendered, record: DeliveryRecord): Promise<Outcome> {
+    const base = outcomeOf(channel, record);
     if (this.options.outbox !== undefined) {
       const file = this.writeOutbox(channel.name, record, rendered);
       const ref = typeof rendered.meta.messageId === 'string' ? rendered.meta.messageId : `outbox-${this.written}`;
@@ -290,9 +301,8 @@ export class Notifier {
     for (const record of [...this.ledger.byStatus('failed'), ...this.ledger.byStatus('sending')]) {
       const entry = this.byName.get(record.channel);
       if (entry === undefined || record.rendered === undefined) continue;
-      const base = { channel: record.channel, type: entry.channel.type, kind: record.kind === 'thread' ? 'alert' : record.kind, recipient: record.recipient, ...(record.fingerprint === '' ? {} : { fingerprint: record.fingerprint, revision: record.revision }) } as const;
       const { rendered, error: _error, ...rest } = record;
-      const outcome = await this.send(entry.channel, rendered, rest, base);
+      const outcome = await this.send(entry.channel, rendered, rest);
       const threadKey = ledgerKey.thread(record.fingerprint, record.channel, record.recipient);
       if (outcome.status === 'sent' && record.kind === 'alert' && this.ledger.get(threadKey) === undefined) {
         this.ledger.put({ ...rest, key: threadKey, kind: 'thread', ...(outcome.ref === undefined ? {} : { ref: outcome.ref }) });
