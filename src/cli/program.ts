@@ -7,6 +7,7 @@ import { PROVIDERS } from '../analysis/llm/provider.js';
 import { STYLES, type Style } from '../analysis/styles.js';
 import { ANALYSTS, type AnalystFlags, buildAnalyst } from './analyst.js';
 import { sampleEvents } from './samples.js';
+import { runCatalog } from './catalog.js';
 import { FORMATS, type Format, runTriage, runTriageItems } from './triage.js';
 import { DEFAULT_CONFIG, type NotifyFlags, buildNotifier, runNotify } from './notify.js';
 import { MESSAGE_STYLES, type MessageStyle } from '../notify/types.js';
@@ -122,6 +123,17 @@ export function buildProgram(): Command {
       if (!/^\d{12}$/.test(opts.account)) throw new Error(`--account ${JSON.stringify(opts.account)} is not a 12-digit AWS account id`);
       const events = sampleEvents({ types: opts.type ?? [], controls: opts.control ?? [], all: opts.all === true, options: { account: opts.account, region: opts.region } });
       process.stdout.write(events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    });
+
+  program
+    .command('catalog')
+    .description('show what the offline playbook catalog covers: every GuardDuty finding type and Security Hub control, with counts')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--source <source>', 'only one source').choices(['guardduty', 'securityhub']))
+    .option('--list', 'list every type and control with the playbook that covers it')
+    .option('--missing', 'list only the types and controls no playbook covers')
+    .action((opts: { format: 'text' | 'json'; source?: 'guardduty' | 'securityhub'; list?: boolean; missing?: boolean }) => {
+      process.stdout.write(runCatalog({ format: opts.format, list: opts.list === true, missing: opts.missing === true, ...(opts.source === undefined ? {} : { source: opts.source }) }));
     });
 
   program

@@ -1,5 +1,6 @@
 /** `firebreak samples` and `firebreak demo`: realistic sample events for demos and tests. */
 import { loadCatalog } from '../analysis/playbooks/catalog.js';
+import { knownControls, knownTypes } from '../analysis/playbooks/coverage.js';
 import { controlFinding, demoEvents, guardDutyEvent, securityHubEvent, type SampleOptions } from '../findings/samples.js';
 
 /** Options of `firebreak samples`. */
@@ -26,14 +27,20 @@ export function sampleEvents(req: SamplesRequest): Record<string, unknown>[] {
   let controls = req.controls;
   if (req.all) {
     const catalog = loadCatalog();
-    const known = [...catalog.entries.values()];
-    types = [...new Set([...types, ...known.flatMap((p) => p.match.types.filter((t) => !t.endsWith('*') && !t.startsWith('Policy:IAMUser/')))])];
-    controls = [...new Set([...controls, ...known.flatMap((p) => p.match.controls)])];
+    const covered = (type: string): boolean => catalog.resolve({ type }) !== undefined;
+    types = [...new Set([...types, ...knownTypes().filter((t) => t.status !== 'retired' && covered(t.type)).map((t) => t.type)])];
+    controls = [...new Set([...controls, ...knownControls().filter((c) => covered(c.id)).map((c) => c.id)])];
     events.push(...demoEvents(req.options));
   } else if (types.length === 0 && controls.length === 0) {
     return demoEvents(req.options);
   }
   for (const t of types) events.push(guardDutyEvent(t, req.options));
-  if (controls.length > 0) events.push(securityHubEvent(controls.map((c) => controlFinding(c, req.options)), req.options));
+  const facts = new Map(knownControls().map((c) => [c.id, c]));
+  const control = (id: string): Record<string, unknown> => {
+    const known = facts.get(id);
+    return controlFinding(id, { ...req.options, ...(known === undefined ? {} : { title: known.title, severity: known.severity, resourceType: known.resourceType }) });
+  };
+  // Security Hub's BatchImportFindings takes at most 100 findings per call; events carry as many.
+  for (let i = 0; i < controls.length; i += 100) events.push(securityHubEvent(controls.slice(i, i + 100).map(control), req.options));
   return events;
 }

@@ -4,6 +4,7 @@
  * Identifiers are derived from the type, so the same request gives the same resources.
  */
 import { createHash } from 'node:crypto';
+import { asffTypeFromCfn } from './normalize/common.js';
 
 /** Options for sample generation. */
 export interface SampleOptions {
@@ -57,12 +58,69 @@ function defaultSeverity(type: string): number {
   return 5;
 }
 
+/** What a sample of a finding type is about: GuardDuty's resource type, and the API call or runtime facts it carries. */
+interface SampleKind {
+  resourceType: string;
+  api?: string;
+  apiService?: string;
+  runtime?: boolean;
+  malware?: boolean;
+}
+
+/** API calls behind the custom-rule and control-plane finding types, by the type's service. */
+const API_OF: Record<string, [string, string]> = {
+  Organizations: ['LeaveOrganization', 'organizations.amazonaws.com'],
+  SES: ['UpdateAccountSendingEnabled', 'ses.amazonaws.com'],
+  SageMaker: ['CreatePresignedNotebookInstanceUrl', 'sagemaker.amazonaws.com'],
+  Route53Resolver: ['DisassociateResolverQueryLogConfig', 'route53resolver.amazonaws.com'],
+  RolesAnywhere: ['CreateTrustAnchor', 'rolesanywhere.amazonaws.com'],
+  IAM: ['AttachRolePolicy', 'iam.amazonaws.com'],
+};
+
+/** The resource a sample of `type` is about; Runtime types cycle instance, EKS, ECS and container by variant. */
+function sampleKind(type: string, variant: number): SampleKind {
+  const service = /^[A-Za-z]+:([A-Za-z0-9]+)\//.exec(type)?.[1] ?? 'EC2';
+  const malware = /MaliciousFile|SuspiciousFile/.test(type);
+  if (type.endsWith('!AMI')) return { resourceType: 'EC2Image', malware };
+  if (type.endsWith('!Snapshot')) return { resourceType: 'EBSSnapshot', malware };
+  if (type.endsWith('!RecoveryPoint')) return { resourceType: 'RecoveryPoint', malware };
+  const api = API_OF[service];
+  switch (service) {
+    case 'IAMUser':
+      return { resourceType: 'AccessKey', ...(type.includes('Bedrock') || type.startsWith('Impact:IAMUser/') && !type.includes('AnomalousBehavior') ? { api: 'InvokeModel', apiService: 'bedrock.amazonaws.com' } : {}) };
+    case 'S3':
+      return { resourceType: malware ? 'S3Object' : 'S3Bucket', malware, ...(type.includes('/DisableOrModifyTools') ? { api: 'PutBucketLogging' } : {}) };
+    case 'Kubernetes':
+    case 'EKS':
+      return { resourceType: 'EKSCluster', malware };
+    case 'ECS':
+      return { resourceType: 'ECSCluster', malware };
+    case 'Container':
+      return { resourceType: 'Container', malware };
+    case 'Runtime':
+      return { resourceType: ['Instance', 'EKSCluster', 'ECSCluster', 'Container'][variant % 4] ?? 'Instance', runtime: true };
+    case 'Lambda':
+      return { resourceType: 'Lambda', ...(type.includes('AccountManipulation') ? { api: 'AddPermission' } : type.includes('ModifyAuthenticationProcess') ? { api: 'CreateFunctionUrlConfig' } : {}) };
+    case 'RDS':
+      if (type.includes('TransferDataToCloudAccount')) return { resourceType: 'RDSDBInstance', api: 'ModifyDBSnapshotAttribute' };
+      return { resourceType: 'RDSDBInstance', ...(/ModifyAuthenticationProcess|ExploitPublicFacing/.test(type) ? { api: 'ModifyDBInstance' } : {}) };
+    case 'EC2':
+      if (type.includes('TransferDataToCloudAccount')) return { resourceType: 'EBSSnapshot', api: 'ModifySnapshotAttribute' };
+      if (type.startsWith('CredentialAccess:EC2/UnsecuredCredentials')) return { resourceType: 'Instance', api: 'GetPasswordData' };
+      if (type.startsWith('DefenseImpairment:EC2/')) return { resourceType: 'Instance', api: 'DeleteFlowLogs' };
+      if (type.startsWith('Persistence:EC2/BootOrLogonInitializationScripts')) return { resourceType: 'Instance', api: 'ModifyInstanceAttribute' };
+      if (type.startsWith('Persistence:EC2/ExternalRemoteServices')) return { resourceType: 'Instance', api: 'AuthorizeSecurityGroupIngress' };
+      return { resourceType: 'Instance', malware };
+    default:
+      return api === undefined ? { resourceType: 'AccessKey' } : { resourceType: 'AccessKey', api: api[0], apiService: api[1] };
+  }
+}
+
 /** A GuardDuty finding object (the `detail` of a `GuardDuty Finding` event) for `type`. */
 export function guardDutyFinding(type: string, opts: SampleOptions = {}): Json {
   const b = base(opts);
   const seed = `${type}/${b.variant}`;
   const id = hex(seed, 32);
-  const resourceKind = /^[A-Za-z]+:([A-Za-z0-9]+)\//.exec(type)?.[1] ?? 'EC2';
   const instanceId = `i-${hex(`${seed}i`, 17)}`;
   const remoteIp = `198.51.100.${(parseInt(hex(`${seed}ip`, 2), 16) % 250) + 2}`;
   const inbound = /BruteForce|PortProbe|Portscan/.test(type) && !type.includes('Outbound');
@@ -92,61 +150,115 @@ export function guardDutyFinding(type: string, opts: SampleOptions = {}): Json {
   const accessKeyDetails = /InstanceCredentialExfiltration/.test(type)
     ? { accessKeyId: `ASIA${hex(`${seed}k`, 16).toUpperCase()}`, principalId: `AROA${hex(`${seed}p`, 17).toUpperCase()}:${instanceId}`, userName: 'web-app', userType: 'AssumedRole' }
     : { accessKeyId: `AKIA${hex(`${seed}k`, 16).toUpperCase()}`, principalId: `AIDA${hex(`${seed}p`, 17).toUpperCase()}`, userName: 'ci-deployer', userType: 'IAMUser' };
-  const resource: Json = {};
-  let action: Json;
   const remoteIpDetails = { ipAddressV4: remoteIp, organization: { asn: '64500', asnOrg: 'EXAMPLE-NET', isp: 'Example ISP', org: 'Example Hosting' }, country: { countryName: 'Netherlands' }, city: { cityName: 'Amsterdam' } };
-  switch (resourceKind) {
-    case 'IAMUser':
-    case 'IAM':
-      resource.resourceType = 'AccessKey';
+  const apiCall = (api: string, serviceName: string): Json => ({ actionType: 'AWS_API_CALL', awsApiCallAction: { api, serviceName, callerType: 'Remote IP', remoteIpDetails, userAgent: 'aws-cli/2.15.0 Python/3.11.6 Linux/6.1' } });
+  const networkAction: Json = /DomainRequest|!DNS|DNSRebind|DoH|DoT|DNSResolver|DNSDataExfiltration/.test(type)
+    ? { actionType: 'DNS_REQUEST', dnsRequestAction: { domain: 'pool.example-mining.net', protocol: 'UDP', blocked: false } }
+    : {
+        actionType: 'NETWORK_CONNECTION',
+        networkConnectionAction: {
+          connectionDirection: inbound ? 'INBOUND' : 'OUTBOUND',
+          protocol: 'TCP',
+          blocked: false,
+          remoteIpDetails,
+          remotePortDetails: { port: inbound ? 51234 : 3333, portName: 'Unknown' },
+          localPortDetails: { port: inbound ? 22 : 40112, portName: inbound ? 'SSH' : 'Unknown' },
+        },
+      };
+  const kind = sampleKind(type, b.variant);
+  const container = { containerRuntime: 'containerd', id: hex(`${seed}ctr`, 64), name: 'api', image: `${b.account}.dkr.ecr.${b.region}.amazonaws.com/orders-api:1.4.2` };
+  const kubernetesDetails = {
+    kubernetesUserDetails: { username: 'system:serviceaccount:orders:api', uid: hex(`${seed}uid`, 32), groups: ['system:serviceaccounts'] },
+    kubernetesWorkloadDetails: { name: 'orders-api', type: 'deployments', uid: hex(`${seed}wl`, 32), namespace: 'orders', containers: [{ name: 'api', image: container.image }] },
+  };
+  const eksClusterDetails = { name: 'prod-cluster', arn: `arn:aws:eks:${b.region}:${b.account}:cluster/prod-cluster`, vpcId: 'vpc-0a1b2c3d', status: 'ACTIVE' };
+  const ecsClusterDetails = {
+    name: 'orders',
+    arn: `arn:aws:ecs:${b.region}:${b.account}:cluster/orders`,
+    status: 'ACTIVE',
+    taskDetails: { arn: `arn:aws:ecs:${b.region}:${b.account}:task/orders/${hex(`${seed}task`, 32)}`, definitionArn: `arn:aws:ecs:${b.region}:${b.account}:task-definition/orders-api:7`, containers: [{ name: 'api', image: container.image }] },
+  };
+  const resource: Json = { resourceType: kind.resourceType };
+  let action: Json = networkAction;
+  switch (kind.resourceType) {
+    case 'AccessKey':
       resource.accessKeyDetails = accessKeyDetails;
-      action = { actionType: 'AWS_API_CALL', awsApiCallAction: { api: 'ListBuckets', serviceName: 's3.amazonaws.com', callerType: 'Remote IP', remoteIpDetails } };
+      action = apiCall(kind.api ?? 'ListBuckets', kind.apiService ?? 's3.amazonaws.com');
       break;
-    case 'S3': {
+    case 'S3Bucket':
+    case 'S3Object': {
       const bucket = `customer-exports-${hex(seed, 6)}`;
-      resource.resourceType = 'S3Bucket';
       resource.accessKeyDetails = accessKeyDetails;
-      resource.s3BucketDetails = [
-        { arn: `arn:aws:s3:::${bucket}`, name: bucket, type: 'Destination', createdAt: b.earlier, tags: [{ key: 'data', value: 'customer' }], publicAccess: { effectivePermission: 'PUBLIC' } },
-      ];
-      action = { actionType: 'AWS_API_CALL', awsApiCallAction: { api: 'PutBucketPublicAccessBlock', serviceName: 's3.amazonaws.com', callerType: 'Remote IP', remoteIpDetails } };
+      const details: Json = { arn: `arn:aws:s3:::${bucket}`, name: bucket, type: 'Destination', createdAt: b.earlier, tags: [{ key: 'data', value: 'customer' }], publicAccess: { effectivePermission: 'PUBLIC' } };
+      if (kind.resourceType === 'S3Object') details.s3ObjectDetails = [{ objectArn: `arn:aws:s3:::${bucket}/uploads/invoice-2026-11.pdf`, key: 'uploads/invoice-2026-11.pdf', eTag: hex(`${seed}etag`, 32), versionId: hex(`${seed}ver`, 32) }];
+      resource.s3BucketDetails = [details];
+      action = apiCall(kind.api ?? 'GetObject', 's3.amazonaws.com');
       break;
     }
-    case 'Kubernetes':
-    case 'EKS':
-      resource.resourceType = 'EKSCluster';
-      resource.eksClusterDetails = { name: 'prod-cluster', arn: `arn:aws:eks:${b.region}:${b.account}:cluster/prod-cluster`, vpcId: 'vpc-0a1b2c3d', status: 'ACTIVE' };
-      action = { actionType: 'KUBERNETES_API_CALL', kubernetesApiCallAction: { requestUri: '/api/v1/secrets', verb: 'list', remoteIpDetails } };
+    case 'EKSCluster':
+      resource.eksClusterDetails = eksClusterDetails;
+      resource.kubernetesDetails = kubernetesDetails;
+      if (kind.runtime) resource.instanceDetails = instanceDetails;
+      else action = { actionType: 'KUBERNETES_API_CALL', kubernetesApiCallAction: { requestUri: '/api/v1/namespaces/orders/secrets', verb: 'list', remoteIpDetails, statusCode: 200 } };
+      break;
+    case 'ECSCluster':
+      resource.ecsClusterDetails = ecsClusterDetails;
+      resource.containerDetails = container;
+      break;
+    case 'Container':
+      resource.containerDetails = container;
       break;
     case 'Lambda':
-      resource.resourceType = 'Lambda';
-      resource.lambdaDetails = { functionName: 'orders-handler', functionArn: `arn:aws:lambda:${b.region}:${b.account}:function:orders-handler` };
-      action = { actionType: 'NETWORK_CONNECTION', networkConnectionAction: { connectionDirection: 'OUTBOUND', protocol: 'TCP', remoteIpDetails, remotePortDetails: { port: 443, portName: 'HTTPS' } } };
+      resource.lambdaDetails = { functionName: 'orders-handler', functionArn: `arn:aws:lambda:${b.region}:${b.account}:function:orders-handler`, runtime: 'nodejs20.x', role: `arn:aws:iam::${b.account}:role/orders-handler` };
+      if (kind.api !== undefined) {
+        resource.accessKeyDetails = accessKeyDetails;
+        action = apiCall(kind.api, 'lambda.amazonaws.com');
+      }
       break;
-    case 'RDS':
-      resource.resourceType = 'RDSDBInstance';
-      resource.rdsDbInstanceDetails = { dbInstanceIdentifier: 'orders-db', engine: 'aurora-postgresql', dbInstanceArn: `arn:aws:rds:${b.region}:${b.account}:db:orders-db` };
-      action = { actionType: 'RDS_LOGIN_ATTEMPT', rdsLoginAttemptAction: { remoteIpDetails } };
+    case 'RDSDBInstance':
+      resource.rdsDbInstanceDetails = { dbInstanceIdentifier: 'orders-db', engine: 'aurora-postgresql', engineVersion: '15.4', dbClusterIdentifier: 'orders', dbInstanceArn: `arn:aws:rds:${b.region}:${b.account}:db:orders-db` };
+      resource.rdsDbUserDetails = { user: 'app_admin', application: 'psql', database: 'orders', ssl: 'on', authMethod: 'PASSWORD' };
+      if (kind.api !== undefined) {
+        resource.accessKeyDetails = accessKeyDetails;
+        action = apiCall(kind.api, 'rds.amazonaws.com');
+      } else {
+        action = { actionType: 'RDS_LOGIN_ATTEMPT', rdsLoginAttemptAction: { remoteIpDetails, loginAttributes: [{ user: 'app_admin', application: 'psql', successfulLoginAttempts: type.includes('Success') ? 1 : 0, failedLoginAttempts: 40 }] } };
+      }
+      break;
+    case 'EBSSnapshot':
+      resource.ebsSnapshotDetails = { snapshotArn: `arn:aws:ec2:${b.region}:${b.account}:snapshot/snap-${hex(`${seed}snap`, 17)}` };
+      if (kind.api !== undefined) {
+        resource.accessKeyDetails = accessKeyDetails;
+        action = apiCall(kind.api, 'ec2.amazonaws.com');
+      }
+      break;
+    case 'EC2Image':
+      resource.ec2ImageDetails = { imageArn: `arn:aws:ec2:${b.region}::image/ami-${hex(`${seed}ami`, 17)}` };
+      break;
+    case 'RecoveryPoint':
+      resource.recoveryPointDetails = { recoveryPointArn: `arn:aws:backup:${b.region}:${b.account}:recovery-point:${hex(`${seed}rp`, 8)}-${hex(`${seed}rp2`, 4)}`, backupVaultName: 'production-vault' };
       break;
     default:
-      resource.resourceType = 'Instance';
       resource.instanceDetails = instanceDetails;
-      action = type.endsWith('!DNS') || /DomainRequest|DNS/.test(type)
-        ? { actionType: 'DNS_REQUEST', dnsRequestAction: { domain: 'pool.example-mining.net', protocol: 'UDP', blocked: false } }
-        : {
-            actionType: 'NETWORK_CONNECTION',
-            networkConnectionAction: {
-              connectionDirection: inbound ? 'INBOUND' : 'OUTBOUND',
-              protocol: 'TCP',
-              blocked: false,
-              remoteIpDetails,
-              remotePortDetails: { port: inbound ? 51234 : 3333, portName: 'Unknown' },
-              localPortDetails: { port: inbound ? 22 : 40112, portName: inbound ? 'SSH' : 'Unknown' },
-            },
-          };
+      if (kind.api !== undefined) {
+        resource.accessKeyDetails = accessKeyDetails;
+        action = apiCall(kind.api, kind.apiService ?? 'ec2.amazonaws.com');
+      }
   }
   const count = 3 + (parseInt(hex(`${seed}c`, 2), 16) % 60);
-  const names: Record<string, string> = { AccessKey: 'an IAM access key', S3Bucket: 'an S3 bucket', EKSCluster: 'EKS cluster prod-cluster', Lambda: 'Lambda function orders-handler', RDSDBInstance: 'RDS instance orders-db' };
+  const names: Record<string, string> = {
+    AccessKey: 'an IAM access key',
+    S3Bucket: 'an S3 bucket',
+    S3Object: 'an S3 object',
+    EKSCluster: 'EKS cluster prod-cluster',
+    ECSCluster: 'ECS cluster orders',
+    Container: 'container api',
+    Lambda: 'Lambda function orders-handler',
+    RDSDBInstance: 'RDS instance orders-db',
+    EBSSnapshot: 'an EBS snapshot',
+    EC2Image: 'an AMI',
+    RecoveryPoint: 'an AWS Backup recovery point',
+  };
   const where = resource.resourceType === 'Instance' ? `EC2 instance ${instanceId}` : (names[String(resource.resourceType)] ?? 'a resource');
   return {
     schemaVersion: '2.0',
@@ -162,6 +274,8 @@ export function guardDutyFinding(type: string, opts: SampleOptions = {}): Json {
       detectorId: hex(`${b.account}det`, 32),
       action,
       resourceRole: inbound ? 'TARGET' : 'ACTOR',
+      ...(kind.runtime ? { runtimeDetails: { process: { name: 'xmrig', executablePath: '/tmp/.cache/xmrig', pid: 4242, user: 'www-data', euid: 33 } } } : {}),
+      ...(kind.malware ? { malwareScanDetails: { threats: [{ name: 'EICAR-Test-File (not a virus)', source: 'Bitdefender', itemPaths: [{ filePath: '/tmp/eicar.com', hash: hex(`${seed}h`, 64) }] }] } } : {}),
       eventFirstSeen: b.earlier,
       eventLastSeen: b.now,
       archived: false,
@@ -195,14 +309,37 @@ const CONTROL_RESOURCES: Record<string, (account: string, region: string, seed: 
 /** Controls whose subject is the account (and region) rather than one resource. */
 const ACCOUNT_CONTROLS = new Set(['EC2.7', 'S3.1', 'IAM.6', 'IAM.9', 'CloudTrail.1', 'Config.1', 'GuardDuty.1', 'SecurityHub.1', 'Account.1']);
 
+/** The resource of a sample control finding whose CloudFormation resource type is known (`AWS::ELB::LoadBalancer`). */
+function controlResource(cfnType: string, account: string, region: string, seed: string): Json {
+  if (cfnType === 'AWS::::Account' || !cfnType.startsWith('AWS::')) return { Type: 'AwsAccount', Id: `AWS::::Account:${account}`, Partition: 'aws', Region: region };
+  const [, service = 'Unknown', kind = 'Resource'] = cfnType.split('::');
+  const type = asffTypeFromCfn(cfnType);
+  const special: Record<string, () => Json | undefined> = {
+    AwsS3Bucket: () => CONTROL_RESOURCES.S3?.(account, region, seed),
+    AwsEc2SecurityGroup: () => CONTROL_RESOURCES.EC2?.(account, region, seed),
+    AwsCloudTrailTrail: () => CONTROL_RESOURCES.CloudTrail?.(account, region, seed),
+    AwsIamUser: () => CONTROL_RESOURCES.IAM?.(account, region, seed),
+    AwsKmsKey: () => CONTROL_RESOURCES.KMS?.(account, region, seed),
+    AwsLambdaFunction: () => CONTROL_RESOURCES.Lambda?.(account, region, seed),
+    AwsRdsDbInstance: () => CONTROL_RESOURCES.RDS?.(account, region, seed),
+    AwsEc2Instance: () => ({ Type: type, Id: `arn:aws:ec2:${region}:${account}:instance/i-${hex(seed, 17)}`, Partition: 'aws', Region: region }),
+  };
+  const known = special[type]?.();
+  if (known !== undefined) return known;
+  const name = `${kind.toLowerCase()}-${hex(seed, 6)}`;
+  return { Type: type, Id: `arn:aws:${service.toLowerCase()}:${region}:${account}:${kind.toLowerCase()}/${name}`, Partition: 'aws', Region: region };
+}
+
 /** A consolidated ASFF control finding (FAILED) for `controlId`, titled with `title` when given. */
-export function controlFinding(controlId: string, opts: SampleOptions & { title?: string; severity?: string } = {}): Json {
+export function controlFinding(controlId: string, opts: SampleOptions & { title?: string; severity?: string; resourceType?: string } = {}): Json {
   const b = base(opts);
   const seed = `${controlId}/${b.variant}`;
   const service = controlId.split('.')[0] ?? 'EC2';
-  const resource = ACCOUNT_CONTROLS.has(controlId) || CONTROL_RESOURCES[service] === undefined
-    ? { Type: 'AwsAccount', Id: `AWS::::Account:${b.account}`, Partition: 'aws', Region: b.region }
-    : (CONTROL_RESOURCES[service] as (a: string, r: string, s: string) => Json)(b.account, b.region, seed);
+  const resource = opts.resourceType !== undefined && !ACCOUNT_CONTROLS.has(controlId)
+    ? controlResource(opts.resourceType, b.account, b.region, seed)
+    : ACCOUNT_CONTROLS.has(controlId) || CONTROL_RESOURCES[service] === undefined
+      ? { Type: 'AwsAccount', Id: `AWS::::Account:${b.account}`, Partition: 'aws', Region: b.region }
+      : (CONTROL_RESOURCES[service] as (a: string, r: string, s: string) => Json)(b.account, b.region, seed);
   const uuid = hex(seed, 32);
   const findingId = `arn:aws:securityhub:${b.region}:${b.account}:security-control/${controlId}/finding/${uuid.slice(0, 8)}-${uuid.slice(8, 12)}-${uuid.slice(12, 16)}-${uuid.slice(16, 20)}-${uuid.slice(20)}`;
   const label = opts.severity ?? 'MEDIUM';

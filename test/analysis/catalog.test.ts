@@ -110,7 +110,7 @@ describe('catalog loading errors', () => {
   });
 
   it('rejects an unknown template variable', () => {
-    expect(loadWith({ 'a.yaml': valid('a').replace('{{instanceId}}', '{{userAgent}}') })).toThrow(/unknown variable \{\{userAgent\}\}/);
+    expect(loadWith({ 'a.yaml': valid('a').replace('{{instanceId}}', '{{hostName}}') })).toThrow(/unknown variable \{\{hostName\}\}/);
   });
 
   it('rejects an unknown action and a target of the wrong kind', () => {

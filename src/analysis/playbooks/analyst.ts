@@ -18,6 +18,7 @@ export function proposeActions(pb: Playbook, finding: Finding): ProposedAction[]
     const def = getAction(spec.action);
     const direction = finding.details.connectionDirection;
     if (spec.when?.connectionDirection !== undefined && !spec.when.connectionDirection.some((d) => d === direction)) continue;
+    if (spec.when?.resourceType !== undefined && !spec.when.resourceType.includes(finding.resources[0]?.type ?? '')) continue;
     const targets: string[] = [];
     if (def.target === 'account') targets.push(finding.account);
     for (const r of finding.resources) {

@@ -54,24 +54,46 @@ function checkTemplates(file: string, pb: Playbook): void {
   });
 }
 
-/** Parses and validates one playbook file. */
-export function loadPlaybookFile(path: string): Playbook {
-  const file = basename(path);
-  let data: unknown;
-  try {
-    data = parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    fail(file, `not valid YAML (${err instanceof Error ? err.message : String(err)})`);
-  }
+function validatePlaybook(file: string, data: unknown, where: string): Playbook {
   const result = playbookSchema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];
     const at = issue?.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') ?? '';
-    fail(file, `field "${at}" ${issue?.message ?? 'is invalid'}`);
+    fail(file, `${where}field "${at}" ${issue?.message ?? 'is invalid'}`);
   }
-  const pb = result.data;
+  checkTemplates(file, result.data);
+  return result.data;
+}
+
+/**
+ * Parses and validates one catalog file: a single playbook whose id is the file name, or a
+ * `playbooks:` list (with an optional `shared:` block for YAML anchors the entries reuse).
+ */
+export function loadCatalogFile(path: string): Playbook[] {
+  const file = basename(path);
+  let data: unknown;
+  try {
+    data = parse(readFileSync(path, 'utf8'), { maxAliasCount: 1000 });
+  } catch (err) {
+    fail(file, `not valid YAML (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (data !== null && typeof data === 'object' && 'playbooks' in data) {
+    const { playbooks, shared, ...rest } = data as { playbooks: unknown; shared?: unknown };
+    void shared;
+    const extra = Object.keys(rest)[0];
+    if (extra !== undefined) fail(file, `unknown top-level key "${extra}" (a list file holds only "playbooks" and "shared")`);
+    if (!Array.isArray(playbooks) || playbooks.length === 0) fail(file, 'field "playbooks" must be a non-empty list');
+    return playbooks.map((p, i) => validatePlaybook(file, p, `playbooks[${i}]: `));
+  }
+  const pb = validatePlaybook(file, data, '');
   if (`${pb.id}.yaml` !== file) fail(file, `id "${pb.id}" does not match the file name`);
-  checkTemplates(file, pb);
+  return [pb];
+}
+
+/** Parses and validates a file holding exactly one playbook. */
+export function loadPlaybookFile(path: string): Playbook {
+  const [pb, more] = loadCatalogFile(path);
+  if (pb === undefined || more !== undefined) fail(basename(path), 'expected exactly one playbook');
   return pb;
 }
 
@@ -81,17 +103,17 @@ export function buildCatalog(playbooks: readonly Playbook[]): Catalog {
   const exact = new Map<string, Playbook>();
   const families: [string, Playbook][] = [];
   for (const pb of playbooks) {
-    if (entries.has(pb.id)) fail(`${pb.id}.yaml`, `duplicate playbook id`);
+    if (entries.has(pb.id)) fail(`${pb.id}`, `duplicate playbook id`);
     entries.set(pb.id, pb);
     for (const key of [...pb.match.types, ...pb.match.controls]) {
       if (key.endsWith('*')) {
         const prefix = key.slice(0, -1);
         const clash = families.find(([p]) => p === prefix);
-        if (clash !== undefined) fail(`${pb.id}.yaml`, `family ${key} is also claimed by ${clash[1].id}`);
+        if (clash !== undefined) fail(pb.id, `family ${key} is also claimed by ${clash[1].id}`);
         families.push([prefix, pb]);
       } else {
         const clash = exact.get(key);
-        if (clash !== undefined) fail(`${pb.id}.yaml`, `${key} is also claimed by ${clash.id}`);
+        if (clash !== undefined) fail(pb.id, `${key} is also claimed by ${clash.id}`);
         exact.set(key, pb);
       }
     }
@@ -119,7 +141,7 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
   } catch (err) {
     throw new CatalogError(`cannot read the playbook catalog at ${dir}`, { cause: err });
   }
-  const catalog = buildCatalog(files.map((f) => loadPlaybookFile(join(dir, f))));
+  const catalog = buildCatalog(files.flatMap((f) => loadCatalogFile(join(dir, f))));
   if (dir === CATALOG_DIR) bundled = catalog;
   return catalog;
 }

@@ -24,6 +24,13 @@ function primary(f: Finding): Resource | undefined {
   return f.resources[0];
 }
 
+/** The last segment of an ARN or id: `orders-db` from `arn:aws:rds:...:db:orders-db`. */
+function shortName(id: string | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  const tail = id.split(/[/:]/).pop();
+  return tail === undefined || tail === '' ? id : tail;
+}
+
 /** Console deep link to the finding. */
 export function consoleUrl(f: Finding): string {
   const r = encodeURIComponent(f.region);
@@ -65,6 +72,28 @@ export const VARIABLES: Record<string, { get: Getter; placeholder: string }> = {
   trailName: { get: (f) => idOf(f, 'trailName'), placeholder: '<trail-name>' },
   keyId: { get: (f) => idOf(f, 'keyId'), placeholder: '<key-id>' },
   dbInstanceIdentifier: { get: (f) => idOf(f, 'dbInstanceIdentifier'), placeholder: '<db-instance-id>' },
+  resourceName: { get: (f) => shortName(primary(f)?.id), placeholder: '<resource-name>' },
+  taskArn: { get: (f) => idOf(f, 'taskArn'), placeholder: '<task-arn>' },
+  snapshotId: { get: (f) => idOf(f, 'snapshotId'), placeholder: '<snapshot-id>' },
+  imageId: { get: (f) => idOf(f, 'imageId'), placeholder: '<image-id>' },
+  recoveryPointArn: { get: (f) => idOf(f, 'recoveryPointArn'), placeholder: '<recovery-point-arn>' },
+  backupVaultName: { get: (f) => idOf(f, 'backupVaultName'), placeholder: '<backup-vault-name>' },
+  taskDefinitionArn: { get: (f) => f.details.taskDefinitionArn, placeholder: '<task-definition-arn>' },
+  containerName: { get: (f) => f.details.containerName, placeholder: '<container-name>' },
+  containerImage: { get: (f) => f.details.containerImage, placeholder: '<container-image>' },
+  namespace: { get: (f) => f.details.namespace, placeholder: '<namespace>' },
+  workloadName: { get: (f) => f.details.workloadName, placeholder: '<workload-name>' },
+  workloadType: { get: (f) => f.details.workloadType, placeholder: '<workload-kind>' },
+  kubernetesUser: { get: (f) => f.details.kubernetesUser, placeholder: '<kubernetes-user>' },
+  requestUri: { get: (f) => f.details.requestUri, placeholder: '<request-uri>' },
+  objectKey: { get: (f) => f.details.objectKey, placeholder: '<object-key>' },
+  dbUser: { get: (f) => f.details.dbUser, placeholder: '<database-user>' },
+  databaseName: { get: (f) => f.details.databaseName, placeholder: '<database-name>' },
+  threatName: { get: (f) => f.details.threatName, placeholder: '<threat-name>' },
+  processName: { get: (f) => f.details.processName, placeholder: '<process-name>' },
+  processPath: { get: (f) => f.details.processPath, placeholder: '<process-path>' },
+  userAgent: { get: (f) => f.details.userAgent, placeholder: '<user-agent>' },
+  connectionDirection: { get: (f) => f.details.connectionDirection, placeholder: '<direction>' },
   remotePort: { get: (f) => f.details.remotePort, placeholder: '<remote-port>' },
   localPort: { get: (f) => f.details.localPort ?? f.details.portRangeBegin, placeholder: '<port>' },
   protocol: { get: (f) => f.details.protocol, placeholder: '<protocol>' },

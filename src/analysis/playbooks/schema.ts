@@ -37,6 +37,8 @@ export const playbookSchema = z.strictObject({
           .strictObject({
             principalType: z.array(z.enum(['IAMUser', 'Role', 'Root', 'AssumedRole', 'FederatedUser'])).optional(),
             connectionDirection: z.array(z.enum(['INBOUND', 'OUTBOUND', 'LOCAL', 'UNKNOWN'])).optional(),
+            /** The finding's subject (its first resource) is one of these ASFF types (`AwsEc2Instance`). */
+            resourceType: z.array(z.string().regex(/^[A-Za-z0-9]+$/)).min(1).optional(),
           })
           .optional(),
       }),

@@ -80,6 +80,10 @@ function details(service: Raw): Record<string, string | number> {
   const proc = obj(obj(service.runtimeDetails).process);
   put('processName', proc.name);
   put('processPath', proc.executablePath);
+  const threats = obj(service.malwareScanDetails).threats;
+  if (Array.isArray(threats)) put('threatName', obj(threats[0]).name);
+  put('requestUri', obj(action.kubernetesApiCallAction).requestUri);
+  put('verb', obj(action.kubernetesApiCallAction).verb);
   for (const source of [net, api, obj(action.kubernetesApiCallAction), obj(action.rdsLoginAttemptAction), probe]) {
     const ip = obj(source.remoteIpDetails);
     put('country', obj(ip.country).countryName);
@@ -88,6 +92,38 @@ function details(service: Raw): Record<string, string | number> {
   }
   return out;
 }
+
+/** Short facts about the workload: Kubernetes user and workload, ECS task, container, S3 object, database user. */
+function resourceDetails(res: Raw): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (k: string, v: unknown): void => {
+    if (!(k in out) && typeof v === 'string' && v !== '' && v.length <= 1024) out[k] = v;
+  };
+  const k8s = obj(res.kubernetesDetails);
+  put('kubernetesUser', obj(k8s.kubernetesUserDetails).username);
+  const workload = obj(k8s.kubernetesWorkloadDetails);
+  put('namespace', workload.namespace);
+  put('workloadName', workload.name);
+  put('workloadType', workload.type);
+  const task = obj(obj(res.ecsClusterDetails).taskDetails);
+  put('taskDefinitionArn', task.definitionArn);
+  const firstContainer = [obj(res.containerDetails), ...[workload.containers, task.containers].flatMap((c) => (Array.isArray(c) ? c.slice(0, 1).map(obj) : []))];
+  for (const c of firstContainer) {
+    put('containerName', c.name);
+    put('containerImage', c.image);
+  }
+  for (const b of Array.isArray(res.s3BucketDetails) ? res.s3BucketDetails.slice(0, 1) : []) {
+    const objects = obj(b).s3ObjectDetails;
+    if (Array.isArray(objects)) put('objectKey', obj(objects[0]).key);
+  }
+  const user = obj(res.rdsDbUserDetails);
+  put('dbUser', user.user);
+  put('dbApplication', user.application);
+  put('databaseName', user.database);
+  return out;
+}
+
+const arnTail = (arn: string | undefined): string | undefined => (arn === undefined ? undefined : arn.split('/').pop());
 
 function resources(res: Raw, account: string, region: string, partition: string): Resource[] {
   const out: Resource[] = [];
@@ -140,7 +176,25 @@ function resources(res: Raw, account: string, region: string, partition: string)
   const ecs = obj(res.ecsClusterDetails);
   const ecsName = s(ecs.name);
   if (ecsName !== undefined) {
-    out.push(resource('AwsEcsCluster', s(ecs.arn) ?? ecsName, region, tagList(ecs.tags), { clusterName: ecsName }));
+    out.push(resource('AwsEcsCluster', s(ecs.arn) ?? ecsName, region, tagList(ecs.tags), { clusterName: ecsName, taskArn: s(obj(ecs.taskDetails).arn) }));
+  }
+  const container = obj(res.containerDetails);
+  const containerId = s(container.id) ?? s(container.name);
+  if (containerId !== undefined) {
+    out.push(resource('Container', containerId, region, {}, { containerId: s(container.id) }));
+  }
+  const snapshotArn = s(obj(res.ebsSnapshotDetails).snapshotArn);
+  if (snapshotArn !== undefined) {
+    out.push(resource('AwsEc2Snapshot', snapshotArn, region, {}, { snapshotId: /snap-[0-9a-f]{8,17}/.exec(snapshotArn)?.[0] }));
+  }
+  const imageArn = s(obj(res.ec2ImageDetails).imageArn);
+  if (imageArn !== undefined) {
+    out.push(resource('AwsEc2Image', imageArn, region, {}, { imageId: /ami-[0-9a-f]{8,17}/.exec(imageArn)?.[0] }));
+  }
+  const recovery = obj(res.recoveryPointDetails);
+  const recoveryPointArn = s(recovery.recoveryPointArn);
+  if (recoveryPointArn !== undefined) {
+    out.push(resource('AwsBackupRecoveryPoint', recoveryPointArn, region, {}, { recoveryPointArn, backupVaultName: s(recovery.backupVaultName) ?? arnTail(s(recovery.backupVaultArn)) }));
   }
   const lambda = obj(res.lambdaDetails);
   const functionName = s(lambda.functionName);
@@ -166,7 +220,18 @@ export function normalizeGuardDuty(value: unknown, where: string, what: string):
   const first = res[0];
   if (remoteIp !== undefined && first !== undefined) first.ids.remoteIp = remoteIp;
   // The resource GuardDuty names as the subject goes first; the others (the actor's key) follow.
-  const primaryType: Record<string, string> = { S3Bucket: 'AwsS3Bucket', EKSCluster: 'AwsEksCluster', ECSCluster: 'AwsEcsCluster', Lambda: 'AwsLambdaFunction', RDSDBInstance: 'AwsRdsDbInstance' };
+  const primaryType: Record<string, string> = {
+    S3Bucket: 'AwsS3Bucket',
+    S3Object: 'AwsS3Bucket',
+    EKSCluster: 'AwsEksCluster',
+    ECSCluster: 'AwsEcsCluster',
+    Container: 'Container',
+    Lambda: 'AwsLambdaFunction',
+    RDSDBInstance: 'AwsRdsDbInstance',
+    EBSSnapshot: 'AwsEc2Snapshot',
+    EC2Image: 'AwsEc2Image',
+    RecoveryPoint: 'AwsBackupRecoveryPoint',
+  };
   const want = primaryType[f.resource.resourceType];
   if (want !== undefined) res.sort((a, b) => Number(b.type === want) - Number(a.type === want));
   if (res.length === 0) {
@@ -190,7 +255,7 @@ export function normalizeGuardDuty(value: unknown, where: string, what: string):
     firstSeen: f.service?.eventFirstSeen !== undefined ? requireDate(f.service.eventFirstSeen, field('service.eventFirstSeen'), what) : createdAt,
     lastSeen: f.service?.eventLastSeen !== undefined ? requireDate(f.service.eventLastSeen, field('service.eventLastSeen'), what) : updatedAt,
     count: f.service?.count ?? 1,
-    details: details(service),
+    details: { ...details(service), ...resourceDetails(obj(raw.resource)) },
     raw: value,
   };
 }

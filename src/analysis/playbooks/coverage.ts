@@ -1,0 +1,113 @@
+/**
+ * What the catalog knows: every GuardDuty finding type and Security Hub control AWS documents
+ * (the bundled `index/*.tsv`, facts from the AWS user guides), each resolved to its playbook.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Catalog } from './catalog.js';
+
+/** The directory holding the bundled index of known types and controls. */
+export const INDEX_DIR = fileURLToPath(new URL('./index/', import.meta.url));
+
+/** How AWS lists a GuardDuty finding type. */
+export type TypeStatus = 'active' | 'custom-rule' | 'retired';
+
+/** One GuardDuty finding type from the index. */
+export interface KnownType {
+  type: string;
+  status: TypeStatus;
+  category: string;
+  resourceType: string;
+  severity: string;
+  /** For a retired type: the type that replaced it (or the closest active one). */
+  successor?: string;
+  docUrl: string;
+}
+
+/** One Security Hub control from the index. */
+export interface KnownControl {
+  id: string;
+  title: string;
+  severity: string;
+  resourceType: string;
+  docUrl: string;
+}
+
+function rows(file: string): string[][] {
+  const lines = readFileSync(`${INDEX_DIR}${file}`, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  return lines.slice(1).map((l) => l.split('\t'));
+}
+
+let types: KnownType[] | undefined;
+let controls: KnownControl[] | undefined;
+
+/** Every GuardDuty finding type AWS documents, active, custom-rule and retired. */
+export function knownTypes(): KnownType[] {
+  types ??= rows('guardduty-types.tsv').map(([type = '', status = '', category = '', resourceType = '', severity = '', successor = '', docUrl = '']) => ({
+    type,
+    status: status as TypeStatus,
+    category,
+    resourceType,
+    severity,
+    ...(successor === '' ? {} : { successor }),
+    docUrl,
+  }));
+  return types;
+}
+
+/** Every Security Hub control AWS documents. */
+export function knownControls(): KnownControl[] {
+  controls ??= rows('securityhub-controls.tsv').map(([id = '', title = '', severity = '', resourceType = '', docUrl = '']) => ({ id, title, severity, resourceType, docUrl }));
+  return controls;
+}
+
+/** Known and covered counts of one group. */
+export interface Tally {
+  known: number;
+  covered: number;
+}
+
+/** The catalog's coverage of the known types and controls. */
+export interface Coverage {
+  playbooks: number;
+  guardduty: { total: Tally; byStatus: Record<string, Tally>; byCategory: Record<string, Tally>; byResourceType: Record<string, Tally> };
+  securityhub: { total: Tally; bySeverity: Record<string, Tally>; byService: Record<string, Tally> };
+  /** Each known type and control with the playbook that covers it (null when none does). */
+  entries: { source: 'guardduty' | 'securityhub'; id: string; status: string; severity: string; playbookId: string | null }[];
+}
+
+function count(groups: Record<string, Tally>, key: string, covered: boolean): void {
+  const t = (groups[key] ??= { known: 0, covered: 0 });
+  t.known += 1;
+  if (covered) t.covered += 1;
+}
+
+/** Resolves every known type and control against `catalog`. */
+export function coverage(catalog: Catalog): Coverage {
+  const out: Coverage = {
+    playbooks: catalog.entries.size,
+    guardduty: { total: { known: 0, covered: 0 }, byStatus: {}, byCategory: {}, byResourceType: {} },
+    securityhub: { total: { known: 0, covered: 0 }, bySeverity: {}, byService: {} },
+    entries: [],
+  };
+  for (const t of knownTypes()) {
+    const pb = catalog.resolve({ type: t.type });
+    const covered = pb !== undefined;
+    out.guardduty.total.known += 1;
+    if (covered) out.guardduty.total.covered += 1;
+    count(out.guardduty.byStatus, t.status, covered);
+    count(out.guardduty.byCategory, t.category, covered);
+    for (const r of t.resourceType.split(/\s*\|\s*|\s+or\s+/)) count(out.guardduty.byResourceType, r, covered);
+    out.entries.push({ source: 'guardduty', id: t.type, status: t.status, severity: t.severity, playbookId: pb?.id ?? null });
+  }
+  for (const c of knownControls()) {
+    const pb = catalog.resolve({ type: c.id });
+    const covered = pb !== undefined;
+    out.securityhub.total.known += 1;
+    if (covered) out.securityhub.total.covered += 1;
+    count(out.securityhub.bySeverity, c.severity, covered);
+    count(out.securityhub.byService, c.id.split('.')[0] ?? c.id, covered);
+    out.entries.push({ source: 'securityhub', id: c.id, status: 'active', severity: c.severity, playbookId: pb?.id ?? null });
+  }
+  return out;
+}
