@@ -147,9 +147,11 @@ export function guardDutyFinding(type: string, opts: SampleOptions = {}): Json {
       { key: 'team', value: 'payments' },
     ],
   };
-  const accessKeyDetails = /InstanceCredentialExfiltration/.test(type)
+  const accessKeyDetails = /CredentialExfiltration/.test(type)
     ? { accessKeyId: `ASIA${hex(`${seed}k`, 16).toUpperCase()}`, principalId: `AROA${hex(`${seed}p`, 17).toUpperCase()}:${instanceId}`, userName: 'web-app', userType: 'AssumedRole' }
-    : { accessKeyId: `AKIA${hex(`${seed}k`, 16).toUpperCase()}`, principalId: `AIDA${hex(`${seed}p`, 17).toUpperCase()}`, userName: 'ci-deployer', userType: 'IAMUser' };
+    : /RootCredentialUsage/.test(type)
+      ? { accessKeyId: `ASIA${hex(`${seed}k`, 16).toUpperCase()}`, principalId: b.account, userName: 'Root', userType: 'Root' }
+      : { accessKeyId: `AKIA${hex(`${seed}k`, 16).toUpperCase()}`, principalId: `AIDA${hex(`${seed}p`, 17).toUpperCase()}`, userName: 'ci-deployer', userType: 'IAMUser' };
   const remoteIpDetails = { ipAddressV4: remoteIp, organization: { asn: '64500', asnOrg: 'EXAMPLE-NET', isp: 'Example ISP', org: 'Example Hosting' }, country: { countryName: 'Netherlands' }, city: { cityName: 'Amsterdam' } };
   const apiCall = (api: string, serviceName: string): Json => ({ actionType: 'AWS_API_CALL', awsApiCallAction: { api, serviceName, callerType: 'Remote IP', remoteIpDetails, userAgent: 'aws-cli/2.15.0 Python/3.11.6 Linux/6.1' } });
   const networkAction: Json = /DomainRequest|!DNS|DNSRebind|DoH|DoT|DNSResolver|DNSDataExfiltration/.test(type)
