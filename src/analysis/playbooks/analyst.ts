@@ -40,12 +40,15 @@ export function proposeActions(pb: Playbook, finding: Finding): ProposedAction[]
 
 /** Renders a playbook for one finding. */
 export function renderPlaybook(pb: Playbook, finding: Finding): Analysis {
-  const steps: Step[] = pb.steps.map((s) => ({
-    phase: s.phase,
-    title: render(s.title, finding, 'text'),
-    detail: render(s.detail, finding, 'text'),
-    commands: s.commands.map((c) => render(c, finding, 'shell')),
-  }));
+  // A step whose title, or a command, is wholly conditional is left out when its condition fails.
+  const steps: Step[] = pb.steps
+    .map((s) => ({
+      phase: s.phase,
+      title: render(s.title, finding, 'text').trim(),
+      detail: render(s.detail, finding, 'text').trim(),
+      commands: s.commands.map((c) => render(c, finding, 'shell').trim()).filter((c) => c !== ''),
+    }))
+    .filter((s) => s.title !== '');
   const analysis: Analysis = {
     analyst: 'playbook',
     playbookId: pb.id,

@@ -24,6 +24,26 @@ function primary(f: Finding): Resource | undefined {
   return f.resources[0];
 }
 
+/**
+ * What a workload finding is about, in words: a pod of a Kubernetes workload, an ECS task, an
+ * EC2 instance or a container, whichever the finding names most precisely.
+ */
+function subjectOf(f: Finding): string | undefined {
+  const d = f.details;
+  const cluster = idOf(f, 'clusterName');
+  const instance = idOf(f, 'instanceId');
+  const task = idOf(f, 'taskArn');
+  const container = d.containerName === undefined ? '' : ` (container ${String(d.containerName)}${d.containerImage === undefined ? '' : `, image ${String(d.containerImage)}`})`;
+  if (d.workloadName !== undefined && cluster !== undefined) {
+    return `a pod of ${String(d.workloadType ?? 'workload')} ${String(d.workloadName)} in namespace ${String(d.namespace ?? 'default')} of EKS cluster ${String(cluster)}`;
+  }
+  if (task !== undefined) return `ECS task ${shortName(String(task)) ?? ''} in cluster ${String(cluster ?? 'unknown')}${container}`;
+  if (instance !== undefined) return `EC2 instance ${String(instance)}${container}`;
+  if (d.containerName !== undefined) return `container ${String(d.containerName)}${d.containerImage === undefined ? '' : ` (image ${String(d.containerImage)})`}`;
+  if (cluster !== undefined) return `cluster ${String(cluster)}`;
+  return undefined;
+}
+
 /** The last segment of an ARN or id: `orders-db` from `arn:aws:rds:...:db:orders-db`. */
 function shortName(id: string | undefined): string | undefined {
   if (id === undefined) return undefined;
@@ -72,6 +92,7 @@ export const VARIABLES: Record<string, { get: Getter; placeholder: string }> = {
   trailName: { get: (f) => idOf(f, 'trailName'), placeholder: '<trail-name>' },
   keyId: { get: (f) => idOf(f, 'keyId'), placeholder: '<key-id>' },
   dbInstanceIdentifier: { get: (f) => idOf(f, 'dbInstanceIdentifier'), placeholder: '<db-instance-id>' },
+  subject: { get: (f) => subjectOf(f), placeholder: 'the affected workload' },
   resourceName: { get: (f) => shortName(primary(f)?.id), placeholder: '<resource-name>' },
   taskArn: { get: (f) => idOf(f, 'taskArn'), placeholder: '<task-arn>' },
   snapshotId: { get: (f) => idOf(f, 'snapshotId'), placeholder: '<snapshot-id>' },
