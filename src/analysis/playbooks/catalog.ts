@@ -83,7 +83,10 @@ export function loadCatalogFile(path: string): Playbook[] {
     const extra = Object.keys(rest)[0];
     if (extra !== undefined) fail(file, `unknown top-level key "${extra}" (a list file holds only "playbooks" and "shared")`);
     if (!Array.isArray(playbooks) || playbooks.length === 0) fail(file, 'field "playbooks" must be a non-empty list');
-    return playbooks.map((p, i) => validatePlaybook(file, p, `playbooks[${i}]: `));
+    return playbooks.map((p, i) => {
+      const id = p !== null && typeof p === 'object' && 'id' in p && typeof p.id === 'string' ? ` (${p.id})` : '';
+      return validatePlaybook(file, p, `playbooks[${i}]${id}: `);
+    });
   }
   const pb = validatePlaybook(file, data, '');
   if (`${pb.id}.yaml` !== file) fail(file, `id "${pb.id}" does not match the file name`);
