@@ -79,7 +79,7 @@ const API_OF: Record<string, [string, string]> = {
 
 /** The resource a sample of `type` is about; Runtime types cycle instance, EKS, ECS and container by variant. */
 function sampleKind(type: string, variant: number): SampleKind {
-  const service = /^[A-Za-z]+:([A-Za-z0-9]+)\//.exec(type)?.[1] ?? 'EC2';
+  const service = /^[A-Za-z0-9]+:([A-Za-z0-9]+)\//.exec(type)?.[1] ?? 'EC2';
   const malware = /MaliciousFile|SuspiciousFile/.test(type);
   if (type.endsWith('!AMI')) return { resourceType: 'EC2Image', malware };
   if (type.endsWith('!Snapshot')) return { resourceType: 'EBSSnapshot', malware };
@@ -108,6 +108,7 @@ function sampleKind(type: string, variant: number): SampleKind {
       if (type.includes('TransferDataToCloudAccount')) return { resourceType: 'EBSSnapshot', api: 'ModifySnapshotAttribute' };
       if (type.startsWith('CredentialAccess:EC2/UnsecuredCredentials')) return { resourceType: 'Instance', api: 'GetPasswordData' };
       if (type.startsWith('DefenseImpairment:EC2/')) return { resourceType: 'Instance', api: 'DeleteFlowLogs' };
+      if (type.startsWith('LateralMovement:EC2/')) return { resourceType: 'Instance', api: 'SendSSHPublicKey', apiService: 'ec2-instance-connect.amazonaws.com' };
       if (type.startsWith('Persistence:EC2/BootOrLogonInitializationScripts')) return { resourceType: 'Instance', api: 'ModifyInstanceAttribute' };
       if (type.startsWith('Persistence:EC2/ExternalRemoteServices')) return { resourceType: 'Instance', api: 'AuthorizeSecurityGroupIngress' };
       return { resourceType: 'Instance', malware };

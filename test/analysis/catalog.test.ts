@@ -24,7 +24,7 @@ const analyst = new PlaybookAnalyst(catalog);
 /** A sample finding for every exact type and control of a playbook (families: a member type). */
 function samplesFor(types: string[], controls: string[]): Finding[] {
   const events = [
-    ...types.map((t) => (t.startsWith('Policy:IAMUser/') ? undefined : guardDutyEvent(t.endsWith('*') ? `${t.slice(0, -1)}Sample` : t))).filter((e) => e !== undefined),
+    ...types.map((t) => (t.startsWith('Policy:IAMUser/S3') ? undefined : guardDutyEvent(t.endsWith('*') ? `${t.slice(0, -1)}Sample` : t))).filter((e) => e !== undefined),
     ...(controls.length > 0 ? [securityHubEvent(controls.map((c) => controlFinding(c)))] : []),
   ];
   return events.flatMap((e) => normalizeRecord(e, 'sample') as Finding[]);
