@@ -7,6 +7,6 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    globalSetup: ['test/setup/moto-install.ts'],
+    globalSetup: ['test/setup/python-tools.ts'],
   },
 });

@@ -1,0 +1,87 @@
+/**
+ * Every infrastructure-as-code fix in the catalog, rendered for a sample finding, is valid on its
+ * own: Terraform parses as HCL (@cdktf/hcl2json, HashiCorp's parser compiled to WebAssembly) and
+ * CloudFormation passes cfn-lint (installed into .venv by the test setup) with no error or warning.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse as parseHcl } from '@cdktf/hcl2json';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { renderPlaybook } from '../../src/analysis/playbooks/analyst.js';
+import { loadCatalog } from '../../src/analysis/playbooks/catalog.js';
+import type { Playbook } from '../../src/analysis/playbooks/schema.js';
+import type { Finding } from '../../src/findings/model.js';
+import { normalizeRecord } from '../../src/findings/normalize/index.js';
+import { controlFinding, guardDutyEvent, securityHubEvent } from '../../src/findings/samples.js';
+
+const CFN_LINT = fileURLToPath(new URL('../../.venv/bin/cfn-lint', import.meta.url));
+const run = promisify(execFile);
+
+const withIac = [...loadCatalog().entries.values()].filter((pb) => pb.iac !== undefined);
+
+/** A sample finding the playbook covers. */
+function sampleFor(pb: Playbook): Finding {
+  const type = pb.match.types[0];
+  const event = type !== undefined
+    ? guardDutyEvent(type.endsWith('*') ? `${type.slice(0, -1)}Sample` : type)
+    : securityHubEvent([controlFinding(pb.match.controls[0] ?? 'EC2.18')]);
+  const [f] = normalizeRecord(event, 'sample');
+  if (f === undefined || !('fingerprint' in f)) throw new Error(`no sample for ${pb.id}`);
+  return f;
+}
+
+const rendered = withIac.map((pb) => ({ id: pb.id, iac: renderPlaybook(pb, sampleFor(pb)).iac ?? {} }));
+
+describe('catalog IaC', () => {
+  it('has fixes to check', () => {
+    expect(rendered.length).toBeGreaterThan(10);
+    expect(rendered.filter((r) => r.iac.terraform !== undefined).length).toBeGreaterThan(10);
+    expect(rendered.filter((r) => r.iac.cloudformation !== undefined).length).toBeGreaterThan(10);
+  });
+
+  it.each(rendered.filter((r) => r.iac.terraform !== undefined).map((r) => [r.id, r.iac.terraform ?? ''] as const))(
+    '%s: Terraform parses as HCL and declares a resource',
+    async (id, hcl) => {
+      const parsed = (await parseHcl(`${id}.tf`, hcl)) as Record<string, unknown>;
+      expect(Object.keys(parsed)).toContain('resource');
+    },
+  );
+
+  describe('CloudFormation', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-cfn-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const templates = rendered.filter((r) => r.iac.cloudformation !== undefined);
+
+    it('every template is a YAML document with a Resources section', () => {
+      for (const t of templates) {
+        const doc = parseYaml(t.iac.cloudformation ?? '', { customTags: ['!Ref', '!Sub', '!GetAtt', '!Join', '!If', '!Equals', '!Select', '!Split'].map((tag) => ({ tag, resolve: (v: string) => v })) }) as Record<string, unknown>;
+        expect(Object.keys(doc.Resources as object).length, t.id).toBeGreaterThan(0);
+      }
+    });
+
+    it('every template passes cfn-lint with no error or warning', async () => {
+      const files = templates.map((t) => {
+        const file = join(dir, `${t.id}.yaml`);
+        writeFileSync(file, t.iac.cloudformation ?? '');
+        return file;
+      });
+      let out: string;
+      try {
+        ({ stdout: out } = await run(CFN_LINT, ['--format', 'json', '--', ...files], { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }));
+      } catch (err) {
+        // cfn-lint exits non-zero when it reports anything; the JSON report is still on stdout.
+        out = (err as { stdout?: string }).stdout ?? '';
+        if (out === '') throw err;
+      }
+      const matches = (JSON.parse(out) as { Level: string; Message: string; Rule: { Id: string }; Filename: string }[])
+        .filter((m) => m.Level !== 'Informational')
+        .map((m) => `${m.Filename.split('/').pop() ?? ''}: ${m.Rule.Id} ${m.Message}`);
+      expect(matches).toEqual([]);
+    }, 120_000);
+  });
+});
