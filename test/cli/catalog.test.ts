@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { knownControls, knownTypes } from '../../src/analysis/playbooks/coverage.js';
+import { runCli } from '../helpers/cli.js';
+
+describe('firebreak catalog', () => {
+  it('prints coverage counts for GuardDuty types and Security Hub controls', () => {
+    const r = runCli(['catalog']);
+    expect(r.status).toBe(0);
+    const total = knownTypes().length;
+    expect(r.stdout).toContain(`GuardDuty finding types: ${total} of ${total} covered (100%)`);
+    expect(r.stdout).toMatch(/Security Hub controls: \d+ of \d+ covered/);
+    expect(r.stdout).toMatch(/Runtime Monitoring\s+42 \/ 42/);
+    expect(r.stdout).toMatch(/custom-rule\s+25 \/ 25/);
+  });
+
+  it('gives the same numbers as JSON, with one entry per type and control on --list', () => {
+    const r = runCli(['catalog', '--format', 'json', '--list']);
+    expect(r.status).toBe(0);
+    const c = JSON.parse(r.stdout) as {
+      playbooks: number;
+      guardduty: { total: { known: number; covered: number } };
+      entries: { source: string; id: string; playbookId: string | null }[];
+    };
+    expect(c.guardduty.total).toEqual({ known: knownTypes().length, covered: knownTypes().length });
+    expect(c.entries).toHaveLength(knownTypes().length + knownControls().length);
+    expect(c.entries.find((e) => e.id === 'UnauthorizedAccess:EC2/SSHBruteForce')?.playbookId).toBe('ec2-ssh-brute-force');
+    expect(c.entries.find((e) => e.id === 'S3Object:S3/MaliciousFile')?.playbookId).toBe('s3-malware-object');
+    expect(c.playbooks).toBeGreaterThan(50);
+  });
+
+  it('lists only what is missing with --missing, filtered by --source', () => {
+    const gd = runCli(['catalog', '--source', 'guardduty', '--missing']);
+    expect(gd.status).toBe(0);
+    expect(gd.stdout).toContain('Not covered (0)');
+    expect(gd.stdout).not.toContain('Security Hub controls');
+    const bad = runCli(['catalog', '--source', 'inspector']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--source.*inspector.*guardduty, securityhub/s);
+  });
+});
