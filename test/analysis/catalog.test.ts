@@ -130,4 +130,36 @@ describe('catalog loading errors', () => {
     expect(loadWith({ 'a.yaml': 'id: [' })).toThrow(/a\.yaml: not valid YAML/);
     expect(loadWith({ 'a.yaml': valid('a').replace('{{instanceId}}', '{{#instanceId}}x') })).toThrow(/unclosed or unmatched section: {{#instanceId}} is never closed/);
   });
+
+  it('loads a list file whose entries share steps through anchors', () => {
+    const list = [
+      'shared:',
+      '  look: &look',
+      '    phase: investigate',
+      '    title: Look at {{instanceId}}',
+      '    detail: Look at it closely.',
+      'playbooks:',
+      ...['one', 'two'].flatMap((id) => [
+        `  - id: ${id}`,
+        '    title: T',
+        `    match: { types: ["X:EC2/${id}"] }`,
+        '    summary: Something happened.',
+        '    impact: It matters.',
+        '    steps: [*look]',
+        '    references: ["https://docs.aws.amazon.com/"]',
+      ]),
+    ].join('\n');
+    const sub = mkdtempSync(join(dir, 'l-'));
+    writeFileSync(join(sub, 'group.yaml'), list);
+    const c = loadCatalog(sub);
+    expect([...c.entries.keys()]).toEqual(['one', 'two']);
+    expect(c.resolve({ type: 'X:EC2/two' })?.steps[0]?.title).toBe('Look at {{instanceId}}');
+  });
+
+  it('rejects a list file with a stray key, and names the entry of a schema violation', () => {
+    const entry = valid('a').split('\n').map((l, i) => (i === 0 ? `  - ${l}` : `    ${l}`)).join('\n');
+    expect(loadWith({ 'g.yaml': `playbooks:\n${entry}\nextra: 1\n` })).toThrow(/g\.yaml: unknown top-level key "extra"/);
+    expect(loadWith({ 'g.yaml': `playbooks:\n${entry.replace('phase: investigate', 'phase: panic')}\n` })).toThrow(/g\.yaml: playbooks\[0\] \(a\): field "steps\[0\]\.phase"/);
+    expect(loadWith({ 'g.yaml': `playbooks:\n${entry}\n`, 'a.yaml': valid('a') })).toThrow(/a: duplicate playbook id/);
+  });
 });

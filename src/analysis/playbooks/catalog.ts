@@ -78,9 +78,8 @@ export function loadCatalogFile(path: string): Playbook[] {
     fail(file, `not valid YAML (${err instanceof Error ? err.message : String(err)})`);
   }
   if (data !== null && typeof data === 'object' && 'playbooks' in data) {
-    const { playbooks, shared, ...rest } = data as { playbooks: unknown; shared?: unknown };
-    void shared;
-    const extra = Object.keys(rest)[0];
+    const { playbooks } = data as { playbooks: unknown };
+    const extra = Object.keys(data).find((k) => k !== 'playbooks' && k !== 'shared');
     if (extra !== undefined) fail(file, `unknown top-level key "${extra}" (a list file holds only "playbooks" and "shared")`);
     if (!Array.isArray(playbooks) || playbooks.length === 0) fail(file, 'field "playbooks" must be a non-empty list');
     return playbooks.map((p, i) => {
