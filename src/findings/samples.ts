@@ -87,7 +87,7 @@ function sampleKind(type: string, variant: number): SampleKind {
   const api = API_OF[service];
   switch (service) {
     case 'IAMUser':
-      return { resourceType: 'AccessKey', ...(type.includes('Bedrock') || type.startsWith('Impact:IAMUser/') && !type.includes('AnomalousBehavior') ? { api: 'InvokeModel', apiService: 'bedrock.amazonaws.com' } : {}) };
+      return { resourceType: 'AccessKey', ...(type.includes('Bedrock') || (type.startsWith('Impact:IAMUser/') && !type.includes('AnomalousBehavior')) ? { api: 'InvokeModel', apiService: 'bedrock.amazonaws.com' } : {}) };
     case 'S3':
       return { resourceType: malware ? 'S3Object' : 'S3Bucket', malware, ...(type.includes('/DisableOrModifyTools') ? { api: 'PutBucketLogging' } : {}) };
     case 'Kubernetes':

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PlaybookAnalyst } from '../../src/analysis/playbooks/analyst.js';
-import { loadCatalog } from '../../src/analysis/playbooks/catalog.js';
+import { loadCatalog, textFields } from '../../src/analysis/playbooks/catalog.js';
 import { knownTypes } from '../../src/analysis/playbooks/coverage.js';
 import { VARIABLES } from '../../src/analysis/playbooks/render.js';
 import type { Analysis } from '../../src/analysis/types.js';
@@ -30,26 +30,10 @@ function finding(event: unknown): Finding {
   return f;
 }
 
-/** Every rendered text of an analysis, with where it came from. */
-function texts(a: Analysis): [string, string][] {
-  return [
-    ['summary', a.summary],
-    ['impact', a.impact],
-    ...a.falsePositives.map((t, i): [string, string] => [`falsePositives[${i}]`, t]),
-    ...a.steps.flatMap((s, i): [string, string][] => [
-      [`steps[${i}].title`, s.title],
-      [`steps[${i}].detail`, s.detail],
-      ...s.commands.map((c, j): [string, string] => [`steps[${i}].commands[${j}]`, c]),
-    ]),
-    ...(a.iac?.terraform === undefined ? [] : [['iac.terraform', a.iac.terraform] as [string, string]]),
-    ...(a.iac?.cloudformation === undefined ? [] : [['iac.cloudformation', a.iac.cloudformation] as [string, string]]),
-  ];
-}
-
 /** Problems with one rendered analysis of `f`: empty text, leftovers, placeholders, bad actions. */
-export function problems(f: Finding, a: Analysis): string[] {
+function problems(f: Finding, a: Analysis): string[] {
   const out: string[] = [];
-  for (const [where, text] of texts(a)) {
+  for (const [where, text] of textFields(a)) {
     if (text.trim() === '') out.push(`${where} is empty`);
     if (/undefined|NaN|\[object Object\]|\{\{|\}\}/.test(text)) out.push(`${where} has a leftover: ${text.slice(0, 120)}`);
     const hole = PLACEHOLDERS.find((p) => text.includes(p));

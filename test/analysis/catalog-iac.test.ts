@@ -16,8 +16,7 @@ import { renderPlaybook } from '../../src/analysis/playbooks/analyst.js';
 import { loadCatalog } from '../../src/analysis/playbooks/catalog.js';
 import type { Playbook } from '../../src/analysis/playbooks/schema.js';
 import type { Finding } from '../../src/findings/model.js';
-import { normalizeRecord } from '../../src/findings/normalize/index.js';
-import { controlFinding, guardDutyEvent, securityHubEvent } from '../../src/findings/samples.js';
+import { samplesFor } from '../helpers/playbook-samples.js';
 
 const CFN_LINT = fileURLToPath(new URL('../../.venv/bin/cfn-lint', import.meta.url));
 const run = promisify(execFile);
@@ -26,12 +25,8 @@ const withIac = [...loadCatalog().entries.values()].filter((pb) => pb.iac !== un
 
 /** A sample finding the playbook covers. */
 function sampleFor(pb: Playbook): Finding {
-  const type = pb.match.types[0];
-  const event = type !== undefined
-    ? guardDutyEvent(type.endsWith('*') ? `${type.slice(0, -1)}Sample` : type)
-    : securityHubEvent([controlFinding(pb.match.controls[0] ?? 'EC2.18')]);
-  const [f] = normalizeRecord(event, 'sample');
-  if (f === undefined || !('fingerprint' in f)) throw new Error(`no sample for ${pb.id}`);
+  const [f] = samplesFor(pb.match.types, pb.match.controls);
+  if (f === undefined) throw new Error(`no sample for ${pb.id}`);
   return f;
 }
 

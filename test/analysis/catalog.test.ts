@@ -7,8 +7,9 @@ import { loadCatalog } from '../../src/analysis/playbooks/catalog.js';
 import { VARIABLES } from '../../src/analysis/playbooks/render.js';
 import type { Finding } from '../../src/findings/model.js';
 import { normalizeRecord } from '../../src/findings/normalize/index.js';
-import { controlFinding, guardDutyEvent, securityHubEvent } from '../../src/findings/samples.js';
+import { controlFinding, guardDutyEvent } from '../../src/findings/samples.js';
 import { getAction } from '../../src/response/registry.js';
+import { samplesFor } from '../helpers/playbook-samples.js';
 
 const catalog = loadCatalog();
 
@@ -20,15 +21,6 @@ function strings(v: unknown): string[] {
   return [];
 }
 const analyst = new PlaybookAnalyst(catalog);
-
-/** A sample finding for every exact type and control of a playbook (families: a member type). */
-function samplesFor(types: string[], controls: string[]): Finding[] {
-  const events = [
-    ...types.map((t) => (t.startsWith('Policy:IAMUser/S3') ? undefined : guardDutyEvent(t.endsWith('*') ? `${t.slice(0, -1)}Sample` : t))).filter((e) => e !== undefined),
-    ...(controls.length > 0 ? [securityHubEvent(controls.map((c) => controlFinding(c)))] : []),
-  ];
-  return events.flatMap((e) => normalizeRecord(e, 'sample') as Finding[]);
-}
 
 describe('bundled playbook catalog', () => {
   const entries = [...catalog.entries.values()];

@@ -27,8 +27,18 @@ function fail(file: string, message: string): never {
   throw new CatalogError(`${file}: ${message}`);
 }
 
-function checkTemplates(file: string, pb: Playbook): void {
-  const fields: [string, string][] = [
+/** The text of a playbook, or of an analysis rendered from one, as it is shaped for both. */
+export interface PlaybookText {
+  summary: string;
+  impact: string;
+  falsePositives: readonly string[];
+  steps: readonly { title: string; detail: string; commands: readonly string[] }[];
+  iac?: { terraform?: string | undefined; cloudformation?: string | undefined } | undefined;
+}
+
+/** Every text field of a playbook or analysis, with its path (`steps[2].commands[0]`). */
+export function textFields(pb: PlaybookText): [string, string][] {
+  return [
     ['summary', pb.summary],
     ['impact', pb.impact],
     ...pb.falsePositives.map((t, i): [string, string] => [`falsePositives[${i}]`, t]),
@@ -40,6 +50,10 @@ function checkTemplates(file: string, pb: Playbook): void {
     ...(pb.iac?.terraform === undefined ? [] : [['iac.terraform', pb.iac.terraform] as [string, string]]),
     ...(pb.iac?.cloudformation === undefined ? [] : [['iac.cloudformation', pb.iac.cloudformation] as [string, string]]),
   ];
+}
+
+function checkTemplates(file: string, pb: Playbook): void {
+  const fields = textFields(pb);
   for (const [field, template] of fields) {
     const broken = templateError(template);
     if (broken !== undefined) fail(file, `field "${field}" has an unclosed or unmatched section: ${broken}`);
@@ -90,13 +104,6 @@ export function loadCatalogFile(path: string): Playbook[] {
   const pb = validatePlaybook(file, data, '');
   if (`${pb.id}.yaml` !== file) fail(file, `id "${pb.id}" does not match the file name`);
   return [pb];
-}
-
-/** Parses and validates a file holding exactly one playbook. */
-export function loadPlaybookFile(path: string): Playbook {
-  const [pb, more] = loadCatalogFile(path);
-  if (pb === undefined || more !== undefined) fail(basename(path), 'expected exactly one playbook');
-  return pb;
 }
 
 /** Builds a catalog from validated playbooks; a type or control claimed twice is an error. */

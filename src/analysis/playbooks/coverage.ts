@@ -76,10 +76,13 @@ export interface Coverage {
   entries: { source: 'guardduty' | 'securityhub'; id: string; status: string; severity: string; playbookId: string | null }[];
 }
 
-function count(groups: Record<string, Tally>, key: string, covered: boolean): void {
-  const t = (groups[key] ??= { known: 0, covered: 0 });
+function tally(t: Tally, covered: boolean): void {
   t.known += 1;
   if (covered) t.covered += 1;
+}
+
+function count(groups: Record<string, Tally>, key: string, covered: boolean): void {
+  tally((groups[key] ??= { known: 0, covered: 0 }), covered);
 }
 
 /** Resolves every known type and control against `catalog`. */
@@ -93,8 +96,7 @@ export function coverage(catalog: Catalog): Coverage {
   for (const t of knownTypes()) {
     const pb = catalog.resolve({ type: t.type });
     const covered = pb !== undefined;
-    out.guardduty.total.known += 1;
-    if (covered) out.guardduty.total.covered += 1;
+    tally(out.guardduty.total, covered);
     count(out.guardduty.byStatus, t.status, covered);
     count(out.guardduty.byCategory, t.category, covered);
     for (const r of t.resourceType.split(/\s*\|\s*|\s+or\s+/)) count(out.guardduty.byResourceType, r, covered);
@@ -103,8 +105,7 @@ export function coverage(catalog: Catalog): Coverage {
   for (const c of knownControls()) {
     const pb = catalog.resolve({ type: c.id });
     const covered = pb !== undefined;
-    out.securityhub.total.known += 1;
-    if (covered) out.securityhub.total.covered += 1;
+    tally(out.securityhub.total, covered);
     count(out.securityhub.bySeverity, c.severity, covered);
     count(out.securityhub.byService, c.id.split('.')[0] ?? c.id, covered);
     out.entries.push({ source: 'securityhub', id: c.id, status: 'active', severity: c.severity, playbookId: pb?.id ?? null });
