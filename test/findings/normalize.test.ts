@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/findings/errors.js';
 import type { Finding } from '../../src/findings/model.js';
 import { normalizeRecord } from '../../src/findings/normalize/index.js';
+import * as sample from '../../src/findings/samples.js';
 import { fixture, guardDutyEvent, securityHubEvent } from '../helpers/fixtures.js';
 
 function one(value: unknown): Finding {
@@ -78,6 +79,20 @@ describe('GuardDuty', () => {
     const f = one(d);
     expect(f.resources[0]).toMatchObject({ type: 'AwsIamAccessKey', ids: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', principalName: 'alice', principalType: 'IAMUser', remoteIp: '198.51.100.7' } });
     expect(f.details.api).toBe('ListBuckets');
+  });
+
+  it('reads the workload, object and backup details GuardDuty adds for its newer resource kinds', () => {
+    const eks = one(sample.guardDutyEvent('Execution:Kubernetes/ExecInKubeSystemPod'));
+    expect(eks.resources[0]?.ids).toMatchObject({ clusterName: 'prod-cluster' });
+    expect(eks.details).toMatchObject({ kubernetesUser: 'system:serviceaccount:orders:api', namespace: 'orders', workloadName: 'orders-api', containerImage: expect.stringContaining('orders-api:1.4.2') });
+    const ecs = one(sample.guardDutyEvent('Execution:ECS/MaliciousFile'));
+    expect(ecs.resources[0]?.ids).toMatchObject({ clusterName: 'orders', taskArn: expect.stringMatching(/:task\/orders\//) });
+    expect(ecs.details.threatName).toBe('EICAR-Test-File (not a virus)');
+    expect(one(sample.guardDutyEvent('Object:S3/MaliciousFile')).details.objectKey).toBe('uploads/invoice-2026-11.pdf');
+    expect(one(sample.guardDutyEvent('Execution:EC2/MaliciousFile!Snapshot')).resources[0]?.ids.snapshotId).toMatch(/^snap-[0-9a-f]{17}$/);
+    const detail = sample.guardDutyFinding('Execution:EC2/MaliciousFile!RecoveryPoint') as { resource: { recoveryPointDetails: Record<string, string> } };
+    detail.resource.recoveryPointDetails = { recoveryPointArn: 'arn:aws:backup:us-east-1:123456789012:recovery-point:1a2b3c4d-5e6f', backupVaultArn: 'arn:aws:backup:us-east-1:123456789012:backup-vault:production-vault' };
+    expect(one(detail).resources[0]?.ids).toMatchObject({ backupVaultName: 'production-vault' });
   });
 
   it('rejects broken findings with a code naming the field', () => {

@@ -5,6 +5,7 @@
  * A value the finding does not carry renders as a readable placeholder such as `<instance-id>`.
  */
 import type { Finding, Resource } from '../../findings/model.js';
+import { arnName } from '../../findings/normalize/common.js';
 import { compile, names, run } from './template.js';
 
 /** Where a rendered value lands. */
@@ -37,18 +38,11 @@ function subjectOf(f: Finding): string | undefined {
   if (d.workloadName !== undefined && cluster !== undefined) {
     return `a pod of ${String(d.workloadType ?? 'workload')} ${String(d.workloadName)} in namespace ${String(d.namespace ?? 'default')} of EKS cluster ${String(cluster)}`;
   }
-  if (task !== undefined) return `ECS task ${shortName(String(task)) ?? ''} in cluster ${String(cluster ?? 'unknown')}${container}`;
+  if (task !== undefined) return `ECS task ${arnName(String(task)) ?? ''} in cluster ${String(cluster ?? 'unknown')}${container}`;
   if (instance !== undefined) return `EC2 instance ${String(instance)}${container}`;
   if (d.containerName !== undefined) return `container ${String(d.containerName)}${d.containerImage === undefined ? '' : ` (image ${String(d.containerImage)})`}`;
   if (cluster !== undefined) return `cluster ${String(cluster)}`;
   return undefined;
-}
-
-/** The last segment of an ARN or id: `orders-db` from `arn:aws:rds:...:db:orders-db`. */
-function shortName(id: string | undefined): string | undefined {
-  if (id === undefined) return undefined;
-  const tail = id.split(/[/:]/).pop();
-  return tail === undefined || tail === '' ? id : tail;
 }
 
 /** Console deep link to the finding. */
@@ -93,7 +87,7 @@ export const VARIABLES: Record<string, { get: Getter; placeholder: string }> = {
   keyId: { get: (f) => idOf(f, 'keyId'), placeholder: '<key-id>' },
   dbInstanceIdentifier: { get: (f) => idOf(f, 'dbInstanceIdentifier'), placeholder: '<db-instance-id>' },
   subject: { get: (f) => subjectOf(f), placeholder: 'the affected workload' },
-  resourceName: { get: (f) => shortName(primary(f)?.id), placeholder: '<resource-name>' },
+  resourceName: { get: (f) => arnName(primary(f)?.id), placeholder: '<resource-name>' },
   taskArn: { get: (f) => idOf(f, 'taskArn'), placeholder: '<task-arn>' },
   snapshotId: { get: (f) => idOf(f, 'snapshotId'), placeholder: '<snapshot-id>' },
   imageId: { get: (f) => idOf(f, 'imageId'), placeholder: '<image-id>' },

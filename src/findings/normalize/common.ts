@@ -170,6 +170,13 @@ export function tagList(tags: unknown): Record<string, string> {
   return out;
 }
 
+/** The last segment of an ARN or id: `orders-db` from `arn:aws:rds:...:db:orders-db`, `vault` from `...:backup-vault:vault`. */
+export function arnName(id: string | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  const tail = id.split(/[/:]/).pop();
+  return tail === undefined || tail === '' ? id : tail;
+}
+
 /** Reads the identifiers an action needs from a resource's ASFF type and ARN or id. */
 export function idsFromArn(type: string, id: string): ResourceIds {
   const ids: ResourceIds = {};

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { fingerprint } from '../fingerprint.js';
 import type { Finding, Resource } from '../model.js';
-import { LIMITS, guardDutySeverity, isObject, requireDate, resource, str, tagList, validate } from './common.js';
+import { LIMITS, arnName, guardDutySeverity, isObject, requireDate, resource, str, tagList, validate } from './common.js';
 
 const schema = z.looseObject({
   schemaVersion: z.string().max(32).optional(),
@@ -123,7 +123,6 @@ function resourceDetails(res: Raw): Record<string, string> {
   return out;
 }
 
-const arnTail = (arn: string | undefined): string | undefined => (arn === undefined ? undefined : arn.split('/').pop());
 
 function resources(res: Raw, account: string, region: string, partition: string): Resource[] {
   const out: Resource[] = [];
@@ -194,7 +193,7 @@ function resources(res: Raw, account: string, region: string, partition: string)
   const recovery = obj(res.recoveryPointDetails);
   const recoveryPointArn = s(recovery.recoveryPointArn);
   if (recoveryPointArn !== undefined) {
-    out.push(resource('AwsBackupRecoveryPoint', recoveryPointArn, region, {}, { recoveryPointArn, backupVaultName: s(recovery.backupVaultName) ?? arnTail(s(recovery.backupVaultArn)) }));
+    out.push(resource('AwsBackupRecoveryPoint', recoveryPointArn, region, {}, { recoveryPointArn, backupVaultName: s(recovery.backupVaultName) ?? arnName(s(recovery.backupVaultArn)) }));
   }
   const lambda = obj(res.lambdaDetails);
   const functionName = s(lambda.functionName);
