@@ -312,6 +312,38 @@ const CONTROL_RESOURCES: Record<string, (account: string, region: string, seed: 
 /** Controls whose subject is the account (and region) rather than one resource. */
 const ACCOUNT_CONTROLS = new Set(['EC2.7', 'S3.1', 'IAM.6', 'IAM.9', 'CloudTrail.1', 'Config.1', 'GuardDuty.1', 'SecurityHub.1', 'Account.1']);
 
+/** Resource types of controls whose type the control reference leaves blank or uncaptured. */
+const UNCAPTURED_TYPES: Record<string, string> = {
+  'ACM.2': 'AWS::CertificateManager::Certificate',
+  'AppSync.5': 'AWS::AppSync::GraphQLApi',
+  'CloudTrail.6': 'AWS::S3::Bucket',
+  'CloudTrail.10': 'AWS::CloudTrail::EventDataStore',
+  'DocumentDB.3': 'AWS::RDS::DBClusterSnapshot',
+  'EC2.13': 'AWS::EC2::SecurityGroup',
+  'EC2.14': 'AWS::EC2::SecurityGroup',
+  'ECS.9': 'AWS::ECS::TaskDefinition',
+  'ElasticBeanstalk.3': 'AWS::ElasticBeanstalk::Environment',
+  'IAM.22': 'AWS::IAM::User',
+  'KMS.4': 'AWS::KMS::Key',
+  'MSK.4': 'AWS::MSK::Cluster',
+  'Neptune.3': 'AWS::RDS::DBClusterSnapshot',
+  'RDS.27': 'AWS::RDS::DBCluster',
+  'Redshift.15': 'AWS::EC2::SecurityGroup',
+  'RedshiftServerless.1': 'AWS::RedshiftServerless::Workgroup',
+  'RedshiftServerless.3': 'AWS::RedshiftServerless::Workgroup',
+};
+
+/**
+ * The CloudFormation type a sample of `controlId` is about: the first type the control reference
+ * lists (it may list several, or carry a stray `+` or a single `:`), a known type for controls it
+ * leaves blank, or `AWS::::Account`.
+ */
+export function controlSampleType(controlId: string, listed: string | undefined): string {
+  const m = /AWS::(\w+)::?(\w+)/.exec(listed ?? '');
+  if (m !== null) return `AWS::${m[1] ?? ''}::${m[2] ?? ''}`;
+  return UNCAPTURED_TYPES[controlId] ?? 'AWS::::Account';
+}
+
 /** The resource of a sample control finding whose CloudFormation resource type is known (`AWS::ELB::LoadBalancer`). */
 function controlResource(cfnType: string, account: string, region: string, seed: string): Json {
   if (cfnType === 'AWS::::Account' || !cfnType.startsWith('AWS::')) return { Type: 'AwsAccount', Id: `AWS::::Account:${account}`, Partition: 'aws', Region: region };
@@ -326,6 +358,9 @@ function controlResource(cfnType: string, account: string, region: string, seed:
     AwsLambdaFunction: () => CONTROL_RESOURCES.Lambda?.(account, region, seed),
     AwsRdsDbInstance: () => CONTROL_RESOURCES.RDS?.(account, region, seed),
     AwsEc2Instance: () => ({ Type: type, Id: `arn:aws:ec2:${region}:${account}:instance/i-${hex(seed, 17)}`, Partition: 'aws', Region: region }),
+    AwsRdsDbSnapshot: () => ({ Type: type, Id: `arn:aws:rds:${region}:${account}:snapshot:orders-db-manual-${hex(seed, 6)}`, Partition: 'aws', Region: region }),
+    AwsRdsDbClusterSnapshot: () => ({ Type: type, Id: `arn:aws:rds:${region}:${account}:cluster-snapshot:catalog-cluster-manual-${hex(seed, 6)}`, Partition: 'aws', Region: region }),
+    AwsIamRole: () => ({ Type: type, Id: `arn:aws:iam::${account}:role/ci-deploy`, Partition: 'aws', Region: region }),
   };
   const known = special[type]?.();
   if (known !== undefined) return known;
@@ -339,7 +374,7 @@ export function controlFinding(controlId: string, opts: SampleOptions & { title?
   const seed = `${controlId}/${b.variant}`;
   const service = controlId.split('.')[0] ?? 'EC2';
   const resource = opts.resourceType !== undefined && !ACCOUNT_CONTROLS.has(controlId)
-    ? controlResource(opts.resourceType, b.account, b.region, seed)
+    ? controlResource(controlSampleType(controlId, opts.resourceType), b.account, b.region, seed)
     : ACCOUNT_CONTROLS.has(controlId) || CONTROL_RESOURCES[service] === undefined
       ? { Type: 'AwsAccount', Id: `AWS::::Account:${b.account}`, Partition: 'aws', Region: b.region }
       : (CONTROL_RESOURCES[service] as (a: string, r: string, s: string) => Json)(b.account, b.region, seed);

@@ -7,14 +7,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PlaybookAnalyst } from '../../src/analysis/playbooks/analyst.js';
 import { loadCatalog, textFields } from '../../src/analysis/playbooks/catalog.js';
-import { knownTypes } from '../../src/analysis/playbooks/coverage.js';
+import { knownControls, knownTypes } from '../../src/analysis/playbooks/coverage.js';
 import { VARIABLES } from '../../src/analysis/playbooks/render.js';
 import type { Analysis } from '../../src/analysis/types.js';
 import type { Finding } from '../../src/findings/model.js';
 import { normalizeRecord } from '../../src/findings/normalize/index.js';
-import { guardDutyEvent } from '../../src/findings/samples.js';
+import { guardDutyEvent, securityHubEvent } from '../../src/findings/samples.js';
 import { getAction } from '../../src/response/registry.js';
 import { FIXTURES } from '../helpers/fixtures.js';
+import { controlSample } from '../helpers/playbook-samples.js';
 
 const catalog = loadCatalog();
 const analyst = new PlaybookAnalyst(catalog);
@@ -108,5 +109,52 @@ describe('GuardDuty coverage', () => {
     expect(actions('Policy:S3/BucketAnonymousAccessGranted')).toEqual([expect.stringMatching(/^s3:block-public-access customer-exports-/)]);
     expect(actions('Recon:EC2/PortProbeUnprotectedPort')).toEqual([expect.stringMatching(/^ec2:revoke-public-ingress sg-/)]);
     expect(actions('Policy:S3/AccountBlockPublicAccessDisabled')).toEqual(['s3:block-account-public-access 123456789012']);
+  });
+});
+
+describe('Security Hub coverage', () => {
+  const controls = knownControls();
+  const covered = controls.filter((c) => catalog.resolve({ type: c.id }) !== undefined);
+
+  it('the bundled index matches the shared list of controls', () => {
+    const shared = readFileSync(new URL('../catalog/securityhub-controls.tsv', `file://${FIXTURES}`), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .slice(1)
+      .map((l) => l.split('\t')[0]);
+    expect(controls.map((c) => c.id).sort()).toEqual(shared.sort());
+  });
+
+  it('every CRITICAL and HIGH control resolves to a specific playbook', () => {
+    const missing = controls.filter((c) => (c.severity === 'CRITICAL' || c.severity === 'HIGH') && !covered.includes(c)).map((c) => c.id);
+    expect(missing).toEqual([]);
+  });
+
+  it('at least 80 MEDIUM controls of the services that fire most are covered', () => {
+    const services = new Set(['EC2', 'S3', 'IAM', 'RDS', 'Lambda', 'KMS', 'CloudTrail', 'Config', 'ELB', 'ECS', 'EKS', 'SNS', 'SQS', 'SSM']);
+    const medium = covered.filter((c) => c.severity === 'MEDIUM' && services.has(c.id.split('.')[0] ?? ''));
+    expect(medium.length).toBeGreaterThanOrEqual(80);
+  });
+
+  it.each(covered.map((c) => [c.id]))('%s renders for its sample with every value filled in', (id) => {
+    const f = finding(securityHubEvent([controlSample(id)]));
+    expect(f.type).toBe(id);
+    const a = analyst.analyzeSync(f);
+    expect(a.playbookId, id).toBe(catalog.resolve(f)?.id);
+    expect(problems(f, a), `${id} on ${f.resources[0]?.type ?? '?'}`).toEqual([]);
+    expect(a.references.some((r) => r.includes('securityhub')), `${id} cites the control reference`).toBe(true);
+  });
+
+  it('proposes the fix AWS recommends for public and open resources', () => {
+    const actions = (id: string): string[] => analyst.analyzeSync(finding(securityHubEvent([controlSample(id)]))).actions.map((a) => `${a.action} ${a.target}`);
+    expect(actions('S3.2')).toEqual([expect.stringMatching(/^s3:block-public-access app-assets-/)]);
+    expect(actions('S3.1')).toEqual(['s3:block-account-public-access 123456789012']);
+    expect(actions('EC2.19')).toEqual([expect.stringMatching(/^ec2:revoke-public-ingress sg-/)]);
+    expect(actions('RDS.1')).toEqual([expect.stringMatching(/^rds:make-snapshot-private orders-db-manual-/)]);
+    expect(actions('RDS.2')).toEqual(['rds:disable-public-access orders-db']);
+    expect(actions('Lambda.1')).toEqual(['lambda:remove-public-access orders-handler']);
+    expect(actions('KMS.4')).toEqual([expect.stringMatching(/^kms:enable-key-rotation [0-9a-f-]{36}$/)]);
+    // Root credentials and workloads: manual steps only.
+    for (const id of ['IAM.4', 'IAM.9', 'ECS.4', 'EKS.1']) expect(actions(id), id).toEqual([]);
   });
 });

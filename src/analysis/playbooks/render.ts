@@ -86,6 +86,7 @@ export const VARIABLES: Record<string, { get: Getter; placeholder: string }> = {
   trailName: { get: (f) => idOf(f, 'trailName'), placeholder: '<trail-name>' },
   keyId: { get: (f) => idOf(f, 'keyId'), placeholder: '<key-id>' },
   dbInstanceIdentifier: { get: (f) => idOf(f, 'dbInstanceIdentifier'), placeholder: '<db-instance-id>' },
+  dbSnapshotIdentifier: { get: (f) => idOf(f, 'dbSnapshotIdentifier'), placeholder: '<db-snapshot-id>' },
   subject: { get: (f) => subjectOf(f), placeholder: 'the affected workload' },
   resourceName: { get: (f) => arnName(primary(f)?.id), placeholder: '<resource-name>' },
   taskArn: { get: (f) => idOf(f, 'taskArn'), placeholder: '<task-arn>' },

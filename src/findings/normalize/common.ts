@@ -241,6 +241,12 @@ export function idsFromArn(type: string, id: string): ResourceIds {
       if (v !== undefined) ids.dbInstanceIdentifier = v;
       break;
     }
+    case 'AwsRdsDbSnapshot':
+    case 'AwsRdsDbClusterSnapshot': {
+      const v = after(':cluster-snapshot:') ?? after(':snapshot:') ?? (id.includes(':') ? undefined : id);
+      if (v !== undefined) ids.dbSnapshotIdentifier = v;
+      break;
+    }
     default:
       break;
   }
@@ -263,6 +269,11 @@ const SERVICE_NAMES: Record<string, string> = {
   EC2: 'Ec2', IAM: 'Iam', S3: 'S3', RDS: 'Rds', CloudTrail: 'CloudTrail', KMS: 'Kms', Lambda: 'Lambda', ECS: 'Ecs',
   EKS: 'Eks', SNS: 'Sns', SQS: 'Sqs', ElasticLoadBalancingV2: 'Elbv2', ElasticLoadBalancing: 'Elb', DynamoDB: 'DynamoDb',
   SSM: 'Ssm', ECR: 'Ecr', CloudFront: 'CloudFront', SecretsManager: 'SecretsManager', ApiGateway: 'ApiGateway',
+  CertificateManager: 'CertificateManager', ElastiCache: 'ElastiCache', ElasticBeanstalk: 'ElasticBeanstalk',
+  OpenSearch: 'OpenSearchService', Elasticsearch: 'Elasticsearch', Redshift: 'Redshift', RedshiftServerless: 'RedshiftServerless',
+  SageMaker: 'SageMaker', AutoScaling: 'AutoScaling', CodeBuild: 'CodeBuild', EMR: 'Emr', DMS: 'Dms', MSK: 'Msk',
+  AppSync: 'AppSync', GuardDuty: 'GuardDuty', CloudWatch: 'CloudWatch', AccessAnalyzer: 'AccessAnalyzer',
+  BedrockAgentCore: 'BedrockAgentCore', EFS: 'Efs', WAFv2: 'WafV2',
 };
 
 /** Converts a CloudFormation type (`AWS::EC2::SecurityGroup`) to its ASFF name (`AwsEc2SecurityGroup`). */
