@@ -360,6 +360,7 @@ function controlResource(cfnType: string, account: string, region: string, seed:
     AwsEc2Instance: () => ({ Type: type, Id: `arn:aws:ec2:${region}:${account}:instance/i-${hex(seed, 17)}`, Partition: 'aws', Region: region }),
     AwsRdsDbSnapshot: () => ({ Type: type, Id: `arn:aws:rds:${region}:${account}:snapshot:orders-db-manual-${hex(seed, 6)}`, Partition: 'aws', Region: region }),
     AwsRdsDbClusterSnapshot: () => ({ Type: type, Id: `arn:aws:rds:${region}:${account}:cluster-snapshot:catalog-cluster-manual-${hex(seed, 6)}`, Partition: 'aws', Region: region }),
+    AwsRdsDbCluster: () => ({ Type: type, Id: `arn:aws:rds:${region}:${account}:cluster:catalog-cluster`, Partition: 'aws', Region: region }),
     AwsIamRole: () => ({ Type: type, Id: `arn:aws:iam::${account}:role/ci-deploy`, Partition: 'aws', Region: region }),
   };
   const known = special[type]?.();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/findings/errors.js';
 import type { Finding } from '../../src/findings/model.js';
+import { asffTypeFromCfn, idsFromArn } from '../../src/findings/normalize/common.js';
 import { normalizeRecord } from '../../src/findings/normalize/index.js';
 import * as sample from '../../src/findings/samples.js';
 import { fixture, guardDutyEvent, securityHubEvent } from '../helpers/fixtures.js';
@@ -231,6 +232,24 @@ describe('Security Hub ASFF', () => {
     const out = normalizeRecord(securityHubEvent([good, bad, good]), 'test');
     expect(out.map((o) => (o instanceof InputError ? o.code : 'ok'))).toEqual(['ok', 'MissingField', 'ok']);
     expect((out[1] as InputError).message).toContain('"detail.findings[1].AwsAccountId"');
+  });
+
+  it('names resource types as ASFF does, acronyms written as words', () => {
+    const cases: [string, string][] = [
+      ['AWS::RDS::DBInstance', 'AwsRdsDbInstance'],
+      ['AWS::RDS::DBClusterSnapshot', 'AwsRdsDbClusterSnapshot'],
+      ['AWS::EC2::VPNConnection', 'AwsEc2VpnConnection'],
+      ['AWS::EC2::VPC', 'AwsEc2Vpc'],
+      ['AWS::AppSync::GraphQLApi', 'AwsAppSyncGraphQlApi'],
+      ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AwsElbv2LoadBalancer'],
+      ['AWS::::Account', 'AwsAccount'],
+    ];
+    for (const [cfn, asff] of cases) expect(asffTypeFromCfn(cfn), cfn).toBe(asff);
+  });
+
+  it('reads snapshot identifiers from RDS snapshot ARNs', () => {
+    expect(idsFromArn('AwsRdsDbSnapshot', 'arn:aws:rds:us-east-1:123456789012:snapshot:orders-manual').dbSnapshotIdentifier).toBe('orders-manual');
+    expect(idsFromArn('AwsRdsDbClusterSnapshot', 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:catalog-1').dbSnapshotIdentifier).toBe('catalog-1');
   });
 });
 

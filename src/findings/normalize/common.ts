@@ -283,7 +283,9 @@ export function asffTypeFromCfn(cfnType: string): string {
   if (parts.length !== 3 || parts[0] !== 'AWS') return cfnType;
   const service = parts[1] ?? '';
   const svc = SERVICE_NAMES[service] ?? service.charAt(0).toUpperCase() + service.slice(1).toLowerCase();
-  return `Aws${svc}${parts[2] ?? ''}`;
+  // ASFF writes acronyms as words: DBInstance -> DbInstance, VPNConnection -> VpnConnection.
+  const kind = (parts[2] ?? '').replace(/[A-Z]{2,}(?=[A-Z][a-z]|$)/g, (run) => run.charAt(0) + run.slice(1).toLowerCase());
+  return `Aws${svc}${kind}`;
 }
 
 /** True for a plain JSON object. */
