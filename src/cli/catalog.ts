@@ -41,7 +41,7 @@ export function coverageText(c: Coverage, req: CatalogRequest): string {
   }
   if (sh) {
     lines.push('', `Security Hub controls: ${c.securityhub.total.covered} of ${c.securityhub.total.known} covered (${pct(c.securityhub.total)})`);
-    lines.push(...table('  by severity', c.securityhub.bySeverity), ...table('  by service', c.securityhub.byService));
+    lines.push(...table('  by severity', c.securityhub.bySeverity), ...table('  by service', c.securityhub.byService), ...table('  by resource type', c.securityhub.byResourceType));
   }
   if (req.list || req.missing) {
     const rows = c.entries.filter((e) => (gd || e.source !== 'guardduty') && (sh || e.source !== 'securityhub') && (!req.missing || e.playbookId === null));

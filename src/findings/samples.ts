@@ -336,12 +336,12 @@ const UNCAPTURED_TYPES: Record<string, string> = {
 /**
  * The CloudFormation type a sample of `controlId` is about: the first type the control reference
  * lists (it may list several, or carry a stray `+` or a single `:`), a known type for controls it
- * leaves blank, or `AWS::::Account`.
+ * leaves blank, or `fallback`.
  */
-export function controlSampleType(controlId: string, listed: string | undefined): string {
+export function controlSampleType(controlId: string, listed: string | undefined, fallback = 'AWS::::Account'): string {
   const m = /AWS::(\w+)::?(\w+)/.exec(listed ?? '');
   if (m !== null) return `AWS::${m[1] ?? ''}::${m[2] ?? ''}`;
-  return UNCAPTURED_TYPES[controlId] ?? 'AWS::::Account';
+  return UNCAPTURED_TYPES[controlId] ?? fallback;
 }
 
 /** The resource of a sample control finding whose CloudFormation resource type is known (`AWS::ELB::LoadBalancer`). */
@@ -360,6 +360,10 @@ function controlResource(cfnType: string, account: string, region: string, seed:
     AwsEc2Instance: () => ({ Type: type, Id: `arn:aws:ec2:${region}:${account}:instance/i-${hex(seed, 17)}`, Partition: 'aws', Region: region }),
     AwsRdsDbSnapshot: () => ({ Type: type, Id: `arn:aws:rds:${region}:${account}:snapshot:orders-db-manual-${hex(seed, 6)}`, Partition: 'aws', Region: region }),
     AwsRdsDbClusterSnapshot: () => ({ Type: type, Id: `arn:aws:rds:${region}:${account}:cluster-snapshot:catalog-cluster-manual-${hex(seed, 6)}`, Partition: 'aws', Region: region }),
+    AwsElbv2LoadBalancer: () => ({ Type: type, Id: `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/app/web-alb/${hex(seed, 16)}`, Partition: 'aws', Region: region }),
+    AwsElbLoadBalancer: () => ({ Type: type, Id: `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/legacy-web`, Partition: 'aws', Region: region }),
+    AwsElbv2Listener: () => ({ Type: type, Id: `arn:aws:elasticloadbalancing:${region}:${account}:listener/app/web-alb/${hex(seed, 16)}/${hex(`${seed}l`, 16)}`, Partition: 'aws', Region: region }),
+    AwsElbv2TargetGroup: () => ({ Type: type, Id: `arn:aws:elasticloadbalancing:${region}:${account}:targetgroup/web-targets/${hex(seed, 16)}`, Partition: 'aws', Region: region }),
     AwsRdsDbCluster: () => ({ Type: type, Id: `arn:aws:rds:${region}:${account}:cluster:catalog-cluster`, Partition: 'aws', Region: region }),
     AwsIamRole: () => ({ Type: type, Id: `arn:aws:iam::${account}:role/ci-deploy`, Partition: 'aws', Region: region }),
   };

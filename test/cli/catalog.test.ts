@@ -11,6 +11,9 @@ describe('firebreak catalog', () => {
     expect(r.stdout).toMatch(/Security Hub controls: \d+ of \d+ covered/);
     expect(r.stdout).toMatch(/Runtime Monitoring\s+42 \/ 42/);
     expect(r.stdout).toMatch(/custom-rule\s+25 \/ 25/);
+    expect(r.stdout).toMatch(/CRITICAL\s+29 \/ 29\s+100%/);
+    expect(r.stdout).toMatch(/HIGH\s+73 \/ 73\s+100%/);
+    expect(r.stdout).toMatch(/EC2::SecurityGroup\s+9 \/ 9\s+100%/);
   });
 
   it('gives the same numbers as JSON, with one entry per type and control on --list', () => {
@@ -33,6 +36,11 @@ describe('firebreak catalog', () => {
     expect(gd.status).toBe(0);
     expect(gd.stdout).toContain('Not covered (0)');
     expect(gd.stdout).not.toContain('Security Hub controls');
+    const sh = runCli(['catalog', '--source', 'securityhub', '--missing']);
+    expect(sh.stdout).not.toContain('GuardDuty finding types');
+    expect(sh.stdout).toMatch(/Not covered \(\d+\)/);
+    expect(sh.stdout).toContain('SecretsManager.1');
+    expect(sh.stdout).not.toMatch(/^\s+S3\.2\s/m);
     const bad = runCli(['catalog', '--source', 'inspector']);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/--source.*inspector.*guardduty, securityhub/s);

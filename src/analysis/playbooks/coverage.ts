@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { controlSampleType } from '../../findings/samples.js';
 import type { Catalog } from './catalog.js';
 
 /** The directory holding the bundled index of known types and controls. */
@@ -71,7 +72,7 @@ export interface Tally {
 export interface Coverage {
   playbooks: number;
   guardduty: { total: Tally; byStatus: Record<string, Tally>; byCategory: Record<string, Tally>; byResourceType: Record<string, Tally> };
-  securityhub: { total: Tally; bySeverity: Record<string, Tally>; byService: Record<string, Tally> };
+  securityhub: { total: Tally; bySeverity: Record<string, Tally>; byService: Record<string, Tally>; byResourceType: Record<string, Tally> };
   /** Each known type and control with the playbook that covers it (null when none does). */
   entries: { source: 'guardduty' | 'securityhub'; id: string; status: string; severity: string; playbookId: string | null }[];
 }
@@ -90,7 +91,7 @@ export function coverage(catalog: Catalog): Coverage {
   const out: Coverage = {
     playbooks: catalog.entries.size,
     guardduty: { total: { known: 0, covered: 0 }, byStatus: {}, byCategory: {}, byResourceType: {} },
-    securityhub: { total: { known: 0, covered: 0 }, bySeverity: {}, byService: {} },
+    securityhub: { total: { known: 0, covered: 0 }, bySeverity: {}, byService: {}, byResourceType: {} },
     entries: [],
   };
   for (const t of knownTypes()) {
@@ -108,6 +109,7 @@ export function coverage(catalog: Catalog): Coverage {
     tally(out.securityhub.total, covered);
     count(out.securityhub.bySeverity, c.severity, covered);
     count(out.securityhub.byService, c.id.split('.')[0] ?? c.id, covered);
+    count(out.securityhub.byResourceType, /account/i.test(c.resourceType) ? 'Account' : controlSampleType(c.id, c.resourceType, '(not listed)').replace(/^AWS::(::)?/, ''), covered);
     out.entries.push({ source: 'securityhub', id: c.id, status: 'active', severity: c.severity, playbookId: pb?.id ?? null });
   }
   return out;
