@@ -1,7 +1,7 @@
 /** `firebreak samples` and `firebreak demo`: realistic sample events for demos and tests. */
 import { loadCatalog } from '../analysis/playbooks/catalog.js';
-import { knownControls, knownTypes } from '../analysis/playbooks/coverage.js';
-import { controlFinding, demoEvents, guardDutyEvent, securityHubEvent, type SampleOptions } from '../findings/samples.js';
+import { knownControlFinding, knownControls, knownTypes } from '../analysis/playbooks/coverage.js';
+import { demoEvents, guardDutyEvent, securityHubEvent, type SampleOptions } from '../findings/samples.js';
 
 /** Options of `firebreak samples`. */
 export interface SamplesRequest {
@@ -35,12 +35,7 @@ export function sampleEvents(req: SamplesRequest): Record<string, unknown>[] {
     return demoEvents(req.options);
   }
   for (const t of types) events.push(guardDutyEvent(t, req.options));
-  const facts = new Map(knownControls().map((c) => [c.id, c]));
-  const control = (id: string): Record<string, unknown> => {
-    const known = facts.get(id);
-    return controlFinding(id, { ...req.options, ...(known === undefined ? {} : { title: known.title, severity: known.severity, resourceType: known.resourceType }) });
-  };
   // Security Hub's BatchImportFindings takes at most 100 findings per call; events carry as many.
-  for (let i = 0; i < controls.length; i += 100) events.push(securityHubEvent(controls.slice(i, i + 100).map(control), req.options));
+  for (let i = 0; i < controls.length; i += 100) events.push(securityHubEvent(controls.slice(i, i + 100).map((id) => knownControlFinding(id, req.options)), req.options));
   return events;
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PlaybookAnalyst } from '../../src/analysis/playbooks/analyst.js';
 import { loadCatalog, textFields } from '../../src/analysis/playbooks/catalog.js';
-import { knownControls, knownTypes } from '../../src/analysis/playbooks/coverage.js';
+import { knownControlFinding, knownControls, knownTypes } from '../../src/analysis/playbooks/coverage.js';
 import { VARIABLES } from '../../src/analysis/playbooks/render.js';
 import type { Analysis } from '../../src/analysis/types.js';
 import type { Finding } from '../../src/findings/model.js';
@@ -15,7 +15,6 @@ import { normalizeRecord } from '../../src/findings/normalize/index.js';
 import { guardDutyEvent, securityHubEvent } from '../../src/findings/samples.js';
 import { getAction } from '../../src/response/registry.js';
 import { FIXTURES } from '../helpers/fixtures.js';
-import { controlSample } from '../helpers/playbook-samples.js';
 
 const catalog = loadCatalog();
 const analyst = new PlaybookAnalyst(catalog);
@@ -29,6 +28,16 @@ function finding(event: unknown): Finding {
   const [f] = normalizeRecord(event, 'sample');
   if (f === undefined || !('fingerprint' in f)) throw new Error(`sample did not normalize: ${JSON.stringify(f)}`);
   return f;
+}
+
+/** The ids (first column) of a list in `../shared/catalog/`, sorted. */
+function sharedIds(file: string): string[] {
+  return readFileSync(new URL(`../catalog/${file}`, `file://${FIXTURES}`), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .slice(1)
+    .map((l) => l.split('\t')[0] ?? '')
+    .sort();
 }
 
 /** Problems with one rendered analysis of `f`: empty text, leftovers, placeholders, bad actions. */
@@ -59,12 +68,7 @@ describe('GuardDuty coverage', () => {
   const types = knownTypes();
 
   it('the bundled index matches the shared list of finding types', () => {
-    const shared = readFileSync(new URL('../catalog/guardduty-finding-types.tsv', `file://${FIXTURES}`), 'utf8')
-      .split('\n')
-      .filter((l) => l !== '' && !l.startsWith('#'))
-      .slice(1)
-      .map((l) => l.split('\t')[0]);
-    expect(types.map((t) => t.type).sort()).toEqual(shared.sort());
+    expect(types.map((t) => t.type).sort()).toEqual(sharedIds('guardduty-finding-types.tsv'));
     expect(types.filter((t) => t.status !== 'retired').length).toBeGreaterThanOrEqual(200);
   });
 
@@ -117,12 +121,7 @@ describe('Security Hub coverage', () => {
   const covered = controls.filter((c) => catalog.resolve({ type: c.id }) !== undefined);
 
   it('the bundled index matches the shared list of controls', () => {
-    const shared = readFileSync(new URL('../catalog/securityhub-controls.tsv', `file://${FIXTURES}`), 'utf8')
-      .split('\n')
-      .filter((l) => l !== '' && !l.startsWith('#'))
-      .slice(1)
-      .map((l) => l.split('\t')[0]);
-    expect(controls.map((c) => c.id).sort()).toEqual(shared.sort());
+    expect(controls.map((c) => c.id).sort()).toEqual(sharedIds('securityhub-controls.tsv'));
   });
 
   it('every CRITICAL and HIGH control resolves to a specific playbook', () => {
@@ -137,7 +136,7 @@ describe('Security Hub coverage', () => {
   });
 
   it.each(covered.map((c) => [c.id]))('%s renders for its sample with every value filled in', (id) => {
-    const f = finding(securityHubEvent([controlSample(id)]));
+    const f = finding(securityHubEvent([knownControlFinding(id)]));
     expect(f.type).toBe(id);
     const a = analyst.analyzeSync(f);
     expect(a.playbookId, id).toBe(catalog.resolve(f)?.id);
@@ -146,7 +145,7 @@ describe('Security Hub coverage', () => {
   });
 
   it('proposes the fix AWS recommends for public and open resources', () => {
-    const actions = (id: string): string[] => analyst.analyzeSync(finding(securityHubEvent([controlSample(id)]))).actions.map((a) => `${a.action} ${a.target}`);
+    const actions = (id: string): string[] => analyst.analyzeSync(finding(securityHubEvent([knownControlFinding(id)]))).actions.map((a) => `${a.action} ${a.target}`);
     expect(actions('S3.2')).toEqual([expect.stringMatching(/^s3:block-public-access app-assets-/)]);
     expect(actions('S3.1')).toEqual(['s3:block-account-public-access 123456789012']);
     expect(actions('EC2.19')).toEqual([expect.stringMatching(/^ec2:revoke-public-ingress sg-/)]);

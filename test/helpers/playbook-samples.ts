@@ -1,13 +1,7 @@
-import { knownControls } from '../../src/analysis/playbooks/coverage.js';
+import { knownControlFinding } from '../../src/analysis/playbooks/coverage.js';
 import type { Finding } from '../../src/findings/model.js';
 import { normalizeRecord } from '../../src/findings/normalize/index.js';
-import { controlFinding, guardDutyEvent, securityHubEvent } from '../../src/findings/samples.js';
-
-/** A sample finding of `control`, about the kind of resource the control reference names. */
-export function controlSample(control: string): Record<string, unknown> {
-  const known = knownControls().find((c) => c.id === control);
-  return controlFinding(control, known === undefined ? {} : { title: known.title, severity: known.severity, resourceType: known.resourceType });
-}
+import { guardDutyEvent, securityHubEvent } from '../../src/findings/samples.js';
 
 /**
  * A normalized sample finding for every exact type and control a playbook matches (a family
@@ -16,7 +10,7 @@ export function controlSample(control: string): Record<string, unknown> {
 export function samplesFor(types: readonly string[], controls: readonly string[]): Finding[] {
   const events = [
     ...types.map((t) => (t.startsWith('Policy:IAMUser/S3') ? undefined : guardDutyEvent(t.endsWith('*') ? `${t.slice(0, -1)}Sample` : t))).filter((e) => e !== undefined),
-    ...(controls.length > 0 ? [securityHubEvent(controls.map(controlSample))] : []),
+    ...(controls.length > 0 ? [securityHubEvent(controls.map((c) => knownControlFinding(c)))] : []),
   ];
   return events.flatMap((e) => normalizeRecord(e, 'sample') as Finding[]);
 }

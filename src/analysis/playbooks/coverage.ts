@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { controlSampleType } from '../../findings/samples.js';
+import { controlFinding, controlSampleType, type SampleOptions } from '../../findings/samples.js';
 import type { Catalog } from './catalog.js';
 
 /** The directory holding the bundled index of known types and controls. */
@@ -60,6 +60,15 @@ export function knownTypes(): KnownType[] {
 export function knownControls(): KnownControl[] {
   controls ??= rows('securityhub-controls.tsv').map(([id = '', title = '', severity = '', resourceType = '', docUrl = '']) => ({ id, title, severity, resourceType, docUrl }));
   return controls;
+}
+
+let controlFacts: Map<string, KnownControl> | undefined;
+
+/** A sample finding of control `id`, with its title and severity, about the kind of resource its reference names. */
+export function knownControlFinding(id: string, opts: SampleOptions = {}): Record<string, unknown> {
+  controlFacts ??= new Map(knownControls().map((c) => [c.id, c]));
+  const known = controlFacts.get(id);
+  return controlFinding(id, { ...opts, ...(known === undefined ? {} : { title: known.title, severity: known.severity, resourceType: known.resourceType }) });
 }
 
 /** Known and covered counts of one group. */
