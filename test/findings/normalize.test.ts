@@ -247,6 +247,13 @@ describe('Security Hub ASFF', () => {
     for (const [cfn, asff] of cases) expect(asffTypeFromCfn(cfn), cfn).toBe(asff);
   });
 
+  it('reads names from ARNs of the kinds named after a marker, or from a bare name', () => {
+    expect(idsFromArn('AwsLambdaFunction', 'arn:aws:lambda:us-east-1:123456789012:function:orders:live')).toEqual({ functionName: 'orders' });
+    expect(idsFromArn('AwsIamRole', 'arn:aws:iam::123456789012:role/ci-deploy')).toEqual({ principalName: 'ci-deploy', principalType: 'Role' });
+    expect(idsFromArn('AwsIamUser', 'legacy-admin')).toEqual({ principalName: 'legacy-admin', principalType: 'IAMUser' });
+    expect(idsFromArn('AwsKmsKey', 'arn:aws:kms:us-east-1:123456789012:alias/other')).toEqual({});
+  });
+
   it('reads snapshot identifiers from RDS snapshot ARNs', () => {
     expect(idsFromArn('AwsRdsDbSnapshot', 'arn:aws:rds:us-east-1:123456789012:snapshot:orders-manual').dbSnapshotIdentifier).toBe('orders-manual');
     expect(idsFromArn('AwsRdsDbClusterSnapshot', 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:catalog-1').dbSnapshotIdentifier).toBe('catalog-1');

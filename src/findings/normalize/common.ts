@@ -177,6 +177,23 @@ export function arnName(id: string | undefined): string | undefined {
   return tail === undefined || tail === '' ? id : tail;
 }
 
+/**
+ * Resources named after a marker in their ARN (or given by bare name): the markers, the
+ * identifier the name fills, facts that come with the type, and how to trim the name.
+ */
+const NAMED_IN_ARN: Record<string, { markers: string[]; key: string; also?: ResourceIds; trim?: (name: string) => string | undefined }> = {
+  AwsIamUser: { markers: [':user/'], key: 'principalName', also: { principalType: 'IAMUser' } },
+  AwsIamRole: { markers: [':role/'], key: 'principalName', also: { principalType: 'Role' } },
+  AwsEksCluster: { markers: [':cluster/'], key: 'clusterName' },
+  // A qualified function ARN ends in a version or alias after the name.
+  AwsLambdaFunction: { markers: [':function:'], key: 'functionName', trim: (name) => name.split(':')[0] },
+  AwsCloudTrailTrail: { markers: [':trail/'], key: 'trailName' },
+  AwsKmsKey: { markers: [':key/'], key: 'keyId' },
+  AwsRdsDbInstance: { markers: [':db:'], key: 'dbInstanceIdentifier' },
+  AwsRdsDbSnapshot: { markers: [':cluster-snapshot:', ':snapshot:'], key: 'dbSnapshotIdentifier' },
+  AwsRdsDbClusterSnapshot: { markers: [':cluster-snapshot:', ':snapshot:'], key: 'dbSnapshotIdentifier' },
+};
+
 /** Reads the identifiers an action needs from a resource's ASFF type and ARN or id. */
 export function idsFromArn(type: string, id: string): ResourceIds {
   const ids: ResourceIds = {};
@@ -185,6 +202,12 @@ export function idsFromArn(type: string, id: string): ResourceIds {
     const i = id.indexOf(prefix);
     return i >= 0 ? id.slice(i + prefix.length).split('/')[0] : undefined;
   };
+  const named = NAMED_IN_ARN[type];
+  if (named !== undefined) {
+    const name = named.markers.map(after).find((v) => v !== undefined) ?? (id.includes(':') ? undefined : id);
+    if (name !== undefined) Object.assign(ids, { [named.key]: named.trim === undefined ? name : named.trim(name) }, named.also);
+    return ids;
+  }
   switch (type) {
     case 'AwsEc2Instance': {
       const v = /\bi-[0-9a-f]{8,17}\b/.exec(id)?.[0];
@@ -201,50 +224,9 @@ export function idsFromArn(type: string, id: string): ResourceIds {
       if (v !== '') ids.bucketName = v;
       break;
     }
-    case 'AwsIamUser': {
-      const v = after(':user/') ?? (id.includes(':') ? undefined : id);
-      if (v !== undefined) Object.assign(ids, { principalName: v, principalType: 'IAMUser' });
-      break;
-    }
-    case 'AwsIamRole': {
-      const v = after(':role/') ?? (id.includes(':') ? undefined : id);
-      if (v !== undefined) Object.assign(ids, { principalName: v, principalType: 'Role' });
-      break;
-    }
     case 'AwsIamAccessKey': {
       const v = /\b(AKIA|ASIA)[A-Z0-9]{12,124}\b/.exec(id)?.[0];
       if (v !== undefined) ids.accessKeyId = v;
-      break;
-    }
-    case 'AwsEksCluster': {
-      const v = after(':cluster/') ?? (id.includes(':') ? undefined : id);
-      if (v !== undefined) ids.clusterName = v;
-      break;
-    }
-    case 'AwsLambdaFunction': {
-      const v = after(':function:') ?? (id.includes(':') ? undefined : id);
-      if (v !== undefined) ids.functionName = v.split(':')[0];
-      break;
-    }
-    case 'AwsCloudTrailTrail': {
-      const v = after(':trail/') ?? (id.includes(':') ? undefined : id);
-      if (v !== undefined) ids.trailName = v;
-      break;
-    }
-    case 'AwsKmsKey': {
-      const v = after(':key/') ?? (id.includes(':') ? undefined : id);
-      if (v !== undefined) ids.keyId = v;
-      break;
-    }
-    case 'AwsRdsDbInstance': {
-      const v = after(':db:') ?? (id.includes(':') ? undefined : id);
-      if (v !== undefined) ids.dbInstanceIdentifier = v;
-      break;
-    }
-    case 'AwsRdsDbSnapshot':
-    case 'AwsRdsDbClusterSnapshot': {
-      const v = after(':cluster-snapshot:') ?? after(':snapshot:') ?? (id.includes(':') ? undefined : id);
-      if (v !== undefined) ids.dbSnapshotIdentifier = v;
       break;
     }
     default:
