@@ -1,0 +1,119 @@
+/**
+ * How EventBridge sees values: numbers as fixed-point with six decimals between -5e9 and 5e9,
+ * IP addresses as bytes, wildcards as `*` with `\*` and `\\` escapes, and case folded per
+ * character.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+
+const LIMIT_MICROS = 5_000_000_000n * 1_000_000n;
+
+/**
+ * A number's text as integer millionths, the way EventBridge compares numbers. Throws with
+ * AWS's words when the number has more than six decimals or lies outside ±5,000,000,000.
+ */
+export function microsOfText(text: string): number {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (m === null) throw new Error(`Invalid number ${text}`);
+  const [, sign = '', whole = '', frac = '', exp = '0'] = m;
+  let digits = (whole + frac).replace(/^0+(?=\d)/, '');
+  let scale = frac.length - Number(exp);
+  while (scale > 0 && digits.length > 1 && digits.endsWith('0')) {
+    digits = digits.slice(0, -1);
+    scale -= 1;
+  }
+  if (/^0+$/.test(digits)) return 0;
+  if (scale > 6) throw new Error(`Only values upto 6 decimals are supported: ${text}`);
+  if (scale < -30) throw new Error('Value must be between -5000000000 and 5000000000, inclusive');
+  const micros = BigInt(digits) * 10n ** BigInt(6 - scale);
+  if (micros > LIMIT_MICROS) throw new Error('Value must be between -5000000000 and 5000000000, inclusive');
+  return Number(sign === '-' ? -micros : micros);
+}
+
+/** An event's number as millionths, or undefined when EventBridge could not compare it numerically. */
+export function microsOfNumber(n: number): number | undefined {
+  if (!Number.isFinite(n) || Math.abs(n) > 5e9) return undefined;
+  const micros = Math.round(n * 1e6);
+  return micros / 1e6 === n ? micros : undefined;
+}
+
+function v4Bytes(ip: string): number[] {
+  return ip.split('.').map(Number);
+}
+
+function v6Bytes(ip: string): number[] {
+  // An embedded IPv4 tail (`::ffff:10.0.0.1`) becomes its two 16-bit groups.
+  const text = ip.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_m, a: string, b: string, c: string, d: string) => `${((+a << 8) | +b).toString(16)}:${((+c << 8) | +d).toString(16)}`);
+  const groups = (s: string): number[] => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
+  const [head = '', rest] = text.split('::');
+  const h = groups(head);
+  const r = rest === undefined ? [] : groups(rest);
+  const all = rest === undefined ? h : [...h, ...new Array<number>(8 - h.length - r.length).fill(0), ...r];
+  return all.flatMap((g) => [g >> 8, g & 255]);
+}
+
+/** An IP address as upper-case hex of its 4 or 16 bytes, or undefined when `s` is not one. */
+export function ipHex(s: string): string | undefined {
+  let bytes: number[];
+  if (isIPv4(s)) bytes = v4Bytes(s);
+  else if (isIPv6(s) && !s.includes('%')) bytes = v6Bytes(s);
+  else return undefined;
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+}
+
+/** The inclusive hex range of a CIDR block as AWS computes it (from the address given, not the masked one). */
+export function cidrRange(cidr: string): { lo: string; hi: string } {
+  const parts = cidr.split('/');
+  if (parts.length !== 2) throw new Error("Malformed CIDR, one '/' required");
+  const bitsText = parts[1] ?? '';
+  if (!/^[+-]?\d+$/.test(bitsText)) throw new Error('Malformed CIDR, mask bits must be an integer');
+  const bits = Number(bitsText);
+  if (bits < 0) throw new Error('Malformed CIDR, mask bits must not be negative');
+  const lo = ipHex(parts[0] ?? '');
+  if (lo === undefined) throw new Error(`Invalid IP address: ${parts[0] ?? ''}`);
+  const v4 = lo.length === 8;
+  if (v4 && bits > 31) throw new Error('IPv4 mask bits must be < 32');
+  if (!v4 && bits > 127) throw new Error('IPv6 mask bits must be < 128');
+  const total = v4 ? 32 : 128;
+  const value = BigInt(`0x${lo}`);
+  const host = (1n << BigInt(total - bits)) - 1n;
+  const hi = (value | host).toString(16).toUpperCase().padStart(lo.length, '0');
+  return { lo, hi };
+}
+
+/**
+ * Checks a wildcard the way AWS does (positions count bytes of the quoted value) and returns a
+ * regular expression over the quoted value. Throws on `**` and on escapes other than `\*`, `\\`.
+ */
+export function wildcardRegExp(text: string, flags = 's'): RegExp {
+  const quoted = `"${text}"`;
+  let source = '^';
+  let bytePos = 0;
+  const chars = Array.from(quoted);
+  for (let k = 0; k < chars.length; k += 1) {
+    const ch = chars[k] ?? '';
+    if (ch === '*') {
+      if (chars[k + 1] === '*') throw new Error(`Consecutive wildcard characters at pos ${bytePos}`);
+      source += '.*';
+    } else if (ch === '\\') {
+      const next = chars[k + 1];
+      if (next !== '*' && next !== '\\') throw new Error(`Invalid escape character at pos ${bytePos}`);
+      source += `\\${next}`;
+      k += 1;
+      bytePos += 1;
+    } else {
+      source += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    }
+    bytePos += Buffer.byteLength(ch);
+  }
+  return new RegExp(`${source}$`, flags);
+}
+
+/** Folds case one character at a time, keeping the length, as EventBridge's ignore-case matching does. */
+export function foldCase(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const lower = ch.toLowerCase();
+    out += lower.length === ch.length ? lower : ch;
+  }
+  return out;
+}
