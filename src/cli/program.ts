@@ -11,6 +11,7 @@ import { runCatalog } from './catalog.js';
 import { FORMATS, type Format, runTriage, runTriageItems } from './triage.js';
 import { DEFAULT_CONFIG, type NotifyFlags, buildNotifier, runNotify } from './notify.js';
 import { MESSAGE_STYLES, type MessageStyle } from '../notify/types.js';
+import { runMatch, runTestPattern } from './patterns.js';
 
 /** Builds the notifier of `triage --notify` and `notify` from their flags. */
 function notifyOption(opts: NotifyFlags & { style?: string; flushDigests?: boolean }) {
@@ -108,6 +109,26 @@ export function buildProgram(): Command {
     .action(async (files: string[], opts: { format: 'text' | 'json'; flushDigests?: boolean } & AnalystFlags & NotifyFlags) => {
       const analyst = await buildAnalyst(opts, (line) => process.stderr.write(`${line}\n`));
       process.exitCode = await runNotify(files, { ...notifyOption(opts), analyst, format: opts.format }, process);
+    });
+
+  program
+    .command('test-pattern')
+    .description('test an EventBridge event pattern against one event, like `aws events test-event-pattern`')
+    .requiredOption('--pattern <json>', 'the event pattern, as JSON text or @file')
+    .requiredOption('--event <json>', 'the event, as JSON text or @file')
+    .addHelpText('after', '\nPrints {"Result": true} or {"Result": false}. An invalid pattern prints {"error": {...}} and exits 2.\nMatching follows Amazon EventBridge exactly (see docs/routing.md).')
+    .action((opts: { pattern: string; event: string }) => {
+      process.exitCode = runTestPattern(opts.pattern, opts.event, process);
+    });
+
+  program
+    .command('match')
+    .description('which of my EventBridge rules does each event hit? One {"rules": [...]} line per input event')
+    .requiredOption('--rules <file>', 'JSON object of rule names to event patterns: {"rule-name": {...pattern...}, ...}')
+    .argument('[events...]', 'input files (JSON, JSON arrays, JSON Lines or gzip); stdin when none or "-"')
+    .addHelpText('after', '\nExit status: 0 all events matched, 2 an invalid pattern (nothing is matched) or some input rejected, 1 failure of the tool.')
+    .action(async (files: string[], opts: { rules: string }) => {
+      process.exitCode = await runMatch(opts.rules, files, process);
     });
 
   program

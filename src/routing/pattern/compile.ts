@@ -39,7 +39,11 @@ export function dotted(path: readonly string[]): string {
  * Compiles pattern text (JSON) or an already-parsed value. Throws `PatternError`.
  */
 export function compilePattern(input: string | unknown): CompiledPattern {
-  const root = typeof input === 'string' ? parsePatternText(input) : patternNodeOf(input);
+  return compilePatternNode(typeof input === 'string' ? parsePatternText(input) : patternNodeOf(input));
+}
+
+/** Compiles a pattern already read by `parsePatternText` (positions are those of its text). */
+export function compilePatternNode(root: PNode): CompiledPattern {
   if (root.kind !== 'object') throw new PatternError('Filter is not an object', '', root.pos);
   const rules: Rules = [];
   parseObject(rules, [], root, false);
