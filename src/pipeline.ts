@@ -1,5 +1,5 @@
 /**
- * Composes the stages: read -> normalize -> analyze. Runtimes (the CLI today; the service and
+ * Composes the stages: read -> normalize -> route (with mutes and de-duplication) -> analyze. Runtimes (the CLI today; the service and
  * Lambda handlers later) call this with their own inputs and analysts.
  */
 import type { Analysis, Analyst } from './analysis/types.js';
@@ -7,10 +7,18 @@ import { type InputError, type InputPosition, describePosition } from './finding
 import type { Finding } from './findings/model.js';
 import { normalizeRecord } from './findings/normalize/index.js';
 import type { InputItem } from './findings/read.js';
+import type { RoutingDecision } from './routing/router.js';
+
+/** The route stage as the pipeline sees it: a decision per finding, and who analyses it. */
+export interface RouteStage {
+  route(finding: Finding): RoutingDecision;
+  /** The analyst for a decision; the pipeline's own analyst when undefined. */
+  analystFor(decision: RoutingDecision): Analyst | undefined;
+}
 
 /** One result of triage: an analysed finding or a rejected input record. */
 export type TriageResult =
-  | { kind: 'finding'; finding: Finding; analysis: Analysis; position: InputPosition }
+  | { kind: 'finding'; finding: Finding; analysis: Analysis; position: InputPosition; routing?: RoutingDecision }
   | { kind: 'error'; error: InputError; position: InputPosition };
 
 /** Running totals, for progress and the final summary. */
@@ -30,6 +38,7 @@ export async function* triage(
   analyst: Analyst,
   stats?: TriageStats,
   concurrency = 1,
+  stage?: RouteStage,
 ): AsyncGenerator<TriageResult> {
   const window: Promise<TriageResult>[] = [];
   for await (const item of items) {
@@ -44,7 +53,9 @@ export async function* triage(
           window.push(Promise.resolve({ kind: 'error', error: out, position: item.position }));
         } else {
           if (stats !== undefined) stats.findings += 1;
-          const pending: Promise<TriageResult> = analyst.analyze(out).then((analysis) => ({ kind: 'finding', finding: out, analysis, position: item.position }));
+          const routing = stage?.route(out);
+          const by = (routing === undefined ? undefined : stage?.analystFor(routing)) ?? analyst;
+          const pending: Promise<TriageResult> = by.analyze(out).then((analysis) => ({ kind: 'finding', finding: out, analysis, position: item.position, ...(routing === undefined ? {} : { routing }) }));
           // Awaited in order below; this only keeps an early failure from counting as unhandled.
           pending.catch(() => undefined);
           window.push(pending);

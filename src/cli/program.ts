@@ -9,7 +9,8 @@ import { ANALYSTS, type AnalystFlags, buildAnalyst } from './analyst.js';
 import { sampleEvents } from './samples.js';
 import { runCatalog } from './catalog.js';
 import { FORMATS, type Format, runTriage, runTriageItems } from './triage.js';
-import { DEFAULT_CONFIG, type NotifyFlags, buildNotifier, runNotify } from './notify.js';
+import { DEFAULT_CONFIG, type NotifyFlags, buildNotifier, loadConfig, runNotify } from './notify.js';
+import { buildRouting, wantsRouting } from './routing.js';
 import { MESSAGE_STYLES, type MessageStyle } from '../notify/types.js';
 import { runMatch, runTestPattern } from './patterns.js';
 
@@ -75,7 +76,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--style <style>', 'text layout: the full report, the e-mail draft (subject, greeting, summary, steps, signed), or a Slack-sized summary').choices(STYLES).default('standard'))
     .option('--notify', 'send each finding to the configured channels (see docs/notify.md)')
     .option('--outbox <dir>', 'with --notify: write what would be sent under DIR/<channel>/ instead of sending (implies --notify)')
-    .option('--config <file>', `configuration file (default: ${DEFAULT_CONFIG} when present)`)
+    .option('--config <file>', `configuration file: routes, mutes, de-duplication, channels (default: ${DEFAULT_CONFIG} when present)`)
     .option('--channel <name...>', 'with --notify: only these configured channels')
     .option('--state <file>', 'with --notify: delivery ledger (default: .firebreak/deliveries.jsonl beside the configuration)')
     .option('--flush-digests', 'with --notify: send queued digests now instead of when their hour or day ends');
@@ -88,9 +89,14 @@ export function buildProgram(): Command {
         'With --notify, a delivery that failed (and is kept for retry) also gives exit status 1. See docs/notify.md.',
     )
     .action(async (files: string[], opts: { format: Format; color?: boolean; style: Style; notify?: boolean; flushDigests?: boolean } & AnalystFlags & NotifyFlags) => {
-      const analyst = await buildAnalyst(opts, (line) => process.stderr.write(`${line}\n`));
+      const log = (line: string): void => {
+        process.stderr.write(`${line}\n`);
+      };
+      const analyst = await buildAnalyst(opts, log);
+      const loaded = loadConfig(opts.config);
+      const routing = loaded !== undefined && wantsRouting(loaded.config) ? await buildRouting(loaded.config, loaded.dir, opts, log) : undefined;
       const notify = opts.notify === true || opts.outbox !== undefined ? notifyOption(opts) : undefined;
-      process.exitCode = await runTriage(files, { format: opts.format, analyst, style: opts.style, ...(notify === undefined ? {} : { notify }), ...(opts.color === undefined ? {} : { color: opts.color }) }, process);
+      process.exitCode = await runTriage(files, { format: opts.format, analyst, style: opts.style, ...(notify === undefined ? {} : { notify }), ...(routing === undefined ? {} : { routing }), ...(opts.color === undefined ? {} : { color: opts.color }) }, process);
     });
 
   const notifyCommand = program

@@ -14,6 +14,7 @@ import { TextFormatter } from './format/text.js';
 import { BufferedWriter, Progress } from './output.js';
 import type { Notifier, Outcome } from '../notify/notifier.js';
 import { notifySummary, outcomeLine } from './notify.js';
+import { type CliRouting, routingSummary } from './routing.js';
 
 /** Output formats of `triage`. */
 export const FORMATS = ['text', 'markdown', 'json'] as const;
@@ -36,6 +37,8 @@ export interface TriageOptions {
   style?: Style;
   /** `--notify`: deliver (or write to the outbox) each finding through the notifier. */
   notify?: { notifier: Notifier; statePath?: string; flushAll: boolean };
+  /** `--config` with routes, mutes or de-duplication: the route stage. */
+  routing?: CliRouting;
 }
 
 /** Exit statuses of the CLI contract. */
@@ -65,7 +68,8 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   }
   const analyst: CliAnalyst = options.analyst ?? new PlaybookAnalyst();
   // A window of analyses in flight: twice the model concurrency keeps calls busy while output stays in order.
-  const window = analyst.concurrency === undefined ? 1 : analyst.concurrency * 2;
+  const concurrency = Math.max(analyst.concurrency ?? 0, ...(options.routing?.analysts ?? []).map((a) => a.concurrency ?? 0));
+  const window = concurrency === 0 ? 1 : concurrency * 2;
   const stats: TriageStats = { records: 0, findings: 0, rejected: 0 };
   const out = new BufferedWriter(io.stdout);
   const color = options.color ?? (io.stdout.isTTY === true && process.env.NO_COLOR === undefined);
@@ -76,8 +80,14 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   progress.start();
   try {
     if (notifier !== undefined) outcomes.push(...(await notifier.retryFailed()));
-    for await (const result of triage(items, analyst, stats, window)) {
-      if (notifier !== undefined && result.kind === 'finding') outcomes.push(...(await notifier.notify(result.finding, result.analysis)));
+    for await (const result of triage(items, analyst, stats, window, options.routing?.stage)) {
+      if (notifier !== undefined && result.kind === 'finding') {
+        const routing = result.routing;
+        if (routing === undefined || (routing.alert && routing.routes.length === 0)) outcomes.push(...(await notifier.notify(result.finding, result.analysis)));
+        else if (routing.alert) {
+          for (const r of routing.routes) outcomes.push(...(await notifier.notify(result.finding, result.analysis, { name: r.name, mode: r.mode, ...(r.channels === undefined ? {} : { channels: r.channels }), ...(r.owner === undefined ? {} : { team: r.owner }) })));
+        }
+      }
       if (options.format === 'json') await out.write(`${jsonLine(result)}\n`);
       else if (options.format === 'markdown') await out.write(markdownBlock(result));
       else if (options.style !== undefined && options.style !== 'standard' && result.kind === 'finding') await out.write(styled(options.style, result.finding, result.analysis));
@@ -89,11 +99,13 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
     await out.flush();
   } finally {
     progress.stop();
+    options.routing?.close();
     await notifier?.close();
   }
+  if (options.routing !== undefined) io.stderr.write(routingSummary(options.routing.router.stats));
   for (const o of outcomes) if (o.status === 'failed') io.stderr.write(`firebreak: ${outcomeLine(o)}\n`);
   if (notifier !== undefined) io.stderr.write(notifySummary(outcomes, options.notify?.statePath));
-  if (analyst.stats !== undefined) io.stderr.write(llmSummary(analyst.model ?? '', analyst.stats));
+  for (const a of [analyst, ...(options.routing?.analysts ?? [])]) if (a.stats !== undefined) io.stderr.write(llmSummary(a.model ?? '', a.stats));
   if (options.format === 'json' && stats.rejected > 0) {
     io.stderr.write(`firebreak: ${stats.rejected} input record(s) rejected; see the "error" lines\n`);
   }

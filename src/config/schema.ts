@@ -4,11 +4,15 @@
  */
 import { z } from 'zod';
 import { notifySchema } from '../notify/config.js';
+import { checkRouting, routingSchema } from '../routing/config.js';
 
-export const configSchema = z.strictObject({
-  version: z.literal(1).optional(),
-  ...notifySchema,
-});
+export const configSchema = z
+  .strictObject({
+    version: z.literal(1).optional(),
+    ...notifySchema,
+    ...routingSchema,
+  })
+  .superRefine((config, ctx) => checkRouting(config, ctx));
 
 /** A validated `firebreak.yaml`. */
 export type FirebreakConfig = z.infer<typeof configSchema>;

@@ -15,14 +15,18 @@ export class PatternError extends Error {
   readonly reason: string;
   /** Dotted path of the offending key (`detail.severity`), empty at the top level. */
   readonly path: string;
+  /** The same path as a list of keys. */
+  readonly keys: readonly string[];
   readonly position: TextPosition | undefined;
 
-  constructor(reason: string, path: string, position?: TextPosition) {
+  constructor(reason: string, keys: readonly string[], position?: TextPosition) {
+    const path = keys.join('.');
     const where = [path === '' ? '' : `at key "${path}"`, position === undefined ? '' : `(line ${position.line}, column ${position.column})`].filter((s) => s !== '').join(' ');
     super(`Event pattern is not valid. Reason: ${reason}${where === '' ? '' : ` ${where}`}`);
     this.name = 'PatternError';
     this.reason = reason;
     this.path = path;
+    this.keys = keys;
     this.position = position;
   }
 }

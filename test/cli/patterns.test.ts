@@ -65,7 +65,8 @@ describe('firebreak match', () => {
     expect(r.status).toBe(2);
     const out = lines(r.stdout);
     expect(out[0]).toEqual({ rules: ['any-finding', 'as-string', 'gd-high'] });
-    const label = ((sh.detail as { findings: { Severity: { Label: string }; Workflow?: { Status: string } }[] }).findings[0]);
+    type ShFinding = { Severity: { Label: string }; Workflow?: { Status: string } };
+    const label = (sh.detail as { findings: ShFinding[] }).findings[0] as ShFinding;
     const expected = ['HIGH', 'CRITICAL'].includes(label.Severity.Label) && label.Workflow?.Status === 'NEW' ? ['any-finding', 'sh-high-new'] : ['any-finding'];
     expect(out[1]).toEqual({ rules: expected });
     expect(out[2]).toMatchObject({ error: { code: 'NotAnObject' }, input: { file: '-', index: 2, line: 3 } });

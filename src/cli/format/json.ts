@@ -15,5 +15,6 @@ export function jsonLine(result: TriageResult): string {
     if (result.position.line !== undefined) input.line = result.position.line;
     return JSON.stringify({ error: result.error.toJSON(), input });
   }
-  return JSON.stringify({ finding: publicFinding(result.finding), analysis: result.analysis });
+  if (result.routing === undefined) return JSON.stringify({ finding: publicFinding(result.finding), analysis: result.analysis });
+  return JSON.stringify({ finding: publicFinding(result.finding), analysis: result.analysis, routing: result.routing });
 }

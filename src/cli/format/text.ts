@@ -4,6 +4,7 @@ import { cleanText } from '../../analysis/playbooks/render.js';
 import type { SeverityLabel } from '../../findings/model.js';
 import type { TriageResult, TriageStats } from '../../pipeline.js';
 import { provenance } from './provenance.js';
+import { decisionLine } from '../routing.js';
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -55,6 +56,7 @@ export class TextFormatter {
     const r = f.resources[0];
     if (r !== undefined) lines.push(c.dim(`  Resource: ${r.type} ${cleanText(r.id)}${f.resources.length > 1 ? ` (+${f.resources.length - 1} more)` : ''}`));
     lines.push(c.dim(`  Seen ${f.count} time(s), ${f.firstSeen} → ${f.lastSeen} · ${provenance(a)}`));
+    if (result.routing !== undefined) lines.push(c.dim(`  Routing: ${cleanText(decisionLine(result.routing), 1000)}`));
     lines.push('', c.bold('  What happened'), wrap(a.summary, width, '    '));
     lines.push('', c.bold('  Why it matters'), wrap(a.impact, width, '    '));
     if (a.falsePositives.length > 0) {

@@ -44,14 +44,14 @@ export function compilePattern(input: string | unknown): CompiledPattern {
 
 /** Compiles a pattern already read by `parsePatternText` (positions are those of its text). */
 export function compilePatternNode(root: PNode): CompiledPattern {
-  if (root.kind !== 'object') throw new PatternError('Filter is not an object', '', root.pos);
+  if (root.kind !== 'object') throw new PatternError('Filter is not an object', [], root.pos);
   const rules: Rules = [];
   parseObject(rules, [], root, false);
   return { subrules: rules.map((r) => [...r.values()]) };
 }
 
 function fail(reason: string, path: readonly string[], node: PNode): never {
-  throw new PatternError(reason, dotted(path), node.pos);
+  throw new PatternError(reason, path, node.pos);
 }
 
 function parseObject(rules: Rules, path: string[], node: Extract<PNode, { kind: 'object' }>, inOr: boolean): void {

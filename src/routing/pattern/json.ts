@@ -25,7 +25,7 @@ export function parsePatternText(text: string): PNode {
   let lineStart = 0;
   const pos = (): TextPosition => ({ line, column: i - lineStart + 1 });
   const fail = (what: string): never => {
-    throw new PatternError(what, '', pos());
+    throw new PatternError(what, [], pos());
   };
   const space = (): void => {
     while (i < text.length) {
@@ -152,20 +152,20 @@ export function parsePatternText(text: string): PNode {
 
 /** The same tree for a value that is already parsed (a pattern written as YAML in `firebreak.yaml`). */
 export function patternNodeOf(v: unknown, depth = 0): PNode {
-  if (depth > MAX_DEPTH) throw new PatternError(`Nesting deeper than ${MAX_DEPTH} levels`, '');
+  if (depth > MAX_DEPTH) throw new PatternError(`Nesting deeper than ${MAX_DEPTH} levels`, []);
   if (v === null) return { kind: 'null' };
   if (Array.isArray(v)) return { kind: 'array', items: v.map((x) => patternNodeOf(x, depth + 1)) };
   switch (typeof v) {
     case 'string':
       return { kind: 'string', value: v };
     case 'number':
-      if (!Number.isFinite(v)) throw new PatternError(`Match value must be String, number, true, false, or null`, '');
+      if (!Number.isFinite(v)) throw new PatternError('Match value must be String, number, true, false, or null', []);
       return { kind: 'number', text: String(v) };
     case 'boolean':
       return { kind: 'boolean', value: v };
     case 'object':
       return { kind: 'object', entries: Object.entries(v as Record<string, unknown>).map(([key, value]) => ({ key, value: patternNodeOf(value, depth + 1) })) };
     default:
-      throw new PatternError(`Match value must be String, number, true, false, or null`, '');
+      throw new PatternError('Match value must be String, number, true, false, or null', []);
   }
 }

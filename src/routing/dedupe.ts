@@ -1,0 +1,109 @@
+/**
+ * De-duplication and incidents. A finding seen before (same fingerprint) updates its record and
+ * alerts again only when its severity rose above the last alert or the re-alert interval has
+ * passed. New findings about one resource within the incident window join one incident. Times
+ * are the findings' own (`lastSeen`), so replaying old findings behaves as it did live.
+ */
+import { createHash } from 'node:crypto';
+import type { Finding } from '../findings/model.js';
+import type { FindingRecord, IncidentRecord, Store } from '../store/types.js';
+
+/** `new`: first sighting; `escalated`: severity rose; `reminder`: re-alert interval passed; `repeat`: suppressed. */
+export type DedupeStatus = 'new' | 'repeat' | 'escalated' | 'reminder';
+
+/** What de-duplication decided for one finding. */
+export interface DedupeResult {
+  status: DedupeStatus;
+  alert: boolean;
+  /** Times firebreak has received this finding, this one included. */
+  occurrences: number;
+  /** The product's own occurrence count, highest seen. */
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  incident: { id: string; findings: number; new: boolean };
+}
+
+export interface DedupeSettings {
+  realertAfter: number;
+  incidentWindow: number;
+}
+
+/** The resource a finding is about, for grouping into incidents. */
+export function resourceKey(finding: Finding): string {
+  return `${finding.account}/${finding.resources[0]?.id ?? finding.fingerprint}`;
+}
+
+const later = (a: string, b: string): string => (a >= b ? a : b);
+const earlier = (a: string, b: string): string => (a <= b ? a : b);
+
+function joinIncident(store: Store, finding: Finding, window: number): { incident: IncidentRecord; isNew: boolean } {
+  const key = resourceKey(finding);
+  const at = finding.lastSeen;
+  const since = new Date(Date.parse(at) - window).toISOString();
+  const open = store.recentIncident(key, since);
+  if (open !== undefined) {
+    const incident = { ...open, lastSeen: later(open.lastSeen, at), firstSeen: earlier(open.firstSeen, finding.firstSeen), findings: open.findings + 1, maxScore: Math.max(open.maxScore, finding.severity.score) };
+    store.putIncident(incident);
+    return { incident, isNew: false };
+  }
+  const id = `inc-${createHash('sha256').update(`${key}\u0000${at}\u0000${finding.fingerprint}`).digest('hex').slice(0, 16)}`;
+  const incident = { id, resourceKey: key, firstSeen: finding.firstSeen, lastSeen: at, findings: 1, maxScore: finding.severity.score };
+  store.putIncident(incident);
+  return { incident, isNew: true };
+}
+
+/** Records `finding` in `store` and decides whether it deserves an alert. */
+export function observe(store: Store, finding: Finding, settings: DedupeSettings): DedupeResult {
+  return store.transaction(() => {
+    const known = store.getFinding(finding.fingerprint);
+    const at = finding.lastSeen;
+    const score = finding.severity.score;
+    if (known === undefined) {
+      const { incident, isNew } = joinIncident(store, finding, settings.incidentWindow);
+      const record: FindingRecord = {
+        fingerprint: finding.fingerprint,
+        type: finding.type,
+        firstSeen: finding.firstSeen,
+        lastSeen: at,
+        count: finding.count,
+        occurrences: 1,
+        severityLabel: finding.severity.label,
+        severityScore: score,
+        alertedAt: at,
+        alertedScore: score,
+        incidentId: incident.id,
+      };
+      store.putFinding(record);
+      return { status: 'new', alert: true, occurrences: 1, count: finding.count, firstSeen: record.firstSeen, lastSeen: at, incident: { id: incident.id, findings: incident.findings, new: isNew } };
+    }
+    let status: DedupeStatus = 'repeat';
+    if (known.alertedScore === null || score > known.alertedScore) status = 'escalated';
+    else if (known.alertedAt === null || Date.parse(at) - Date.parse(known.alertedAt) >= settings.realertAfter) status = 'reminder';
+    const alert = status !== 'repeat';
+    const record: FindingRecord = {
+      ...known,
+      type: finding.type,
+      firstSeen: earlier(known.firstSeen, finding.firstSeen),
+      lastSeen: later(known.lastSeen, at),
+      count: Math.max(known.count, finding.count),
+      occurrences: known.occurrences + 1,
+      severityLabel: finding.severity.label,
+      severityScore: score,
+      alertedAt: alert ? at : known.alertedAt,
+      alertedScore: alert ? score : known.alertedScore,
+    };
+    store.putFinding(record);
+    const incident = store.getIncident(known.incidentId);
+    if (incident !== undefined) store.putIncident({ ...incident, lastSeen: later(incident.lastSeen, at), maxScore: Math.max(incident.maxScore, score) });
+    return {
+      status,
+      alert,
+      occurrences: record.occurrences,
+      count: record.count,
+      firstSeen: record.firstSeen,
+      lastSeen: record.lastSeen,
+      incident: { id: known.incidentId, findings: incident?.findings ?? 1, new: false },
+    };
+  });
+}

@@ -1,0 +1,170 @@
+/**
+ * The SQLite store (better-sqlite3, write-ahead log): what firebreak has seen survives restarts,
+ * and several processes can read while one writes.
+ */
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { StoreError } from './errors.js';
+import type { FindingRecord, IncidentRecord, Store } from './types.js';
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS findings (
+  fingerprint TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  occurrences INTEGER NOT NULL,
+  severity_label TEXT NOT NULL,
+  severity_score REAL NOT NULL,
+  alerted_at TEXT,
+  alerted_score REAL,
+  incident_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS incidents (
+  id TEXT PRIMARY KEY,
+  resource_key TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  findings INTEGER NOT NULL,
+  max_score REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS incidents_by_resource ON incidents (resource_key, last_seen);
+CREATE TABLE IF NOT EXISTS mutes (
+  rule TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mutes_by_rule ON mutes (rule);
+`;
+
+interface FindingRow {
+  fingerprint: string;
+  type: string;
+  first_seen: string;
+  last_seen: string;
+  count: number;
+  occurrences: number;
+  severity_label: string;
+  severity_score: number;
+  alerted_at: string | null;
+  alerted_score: number | null;
+  incident_id: string;
+}
+
+interface IncidentRow {
+  id: string;
+  resource_key: string;
+  first_seen: string;
+  last_seen: string;
+  findings: number;
+  max_score: number;
+}
+
+const incidentOf = (r: IncidentRow): IncidentRecord => ({ id: r.id, resourceKey: r.resource_key, firstSeen: r.first_seen, lastSeen: r.last_seen, findings: r.findings, maxScore: r.max_score });
+
+/** Loads the driver, which is an optional dependency built at install time. */
+function driver(): typeof BetterSqlite3 {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+  } catch (err) {
+    throw new StoreError('better-sqlite3 is not installed or not built for this Node.js; run `npm ci` again (it builds it) or use `dedupe: {store: memory}`', { cause: err });
+  }
+}
+
+export class SqliteStore implements Store {
+  private readonly db: BetterSqlite3.Database;
+  private readonly stmts;
+
+  /** Opens (creating when needed) the database at `path`. */
+  constructor(readonly path: string) {
+    const Database = driver();
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      const version = this.db.pragma('user_version', { simple: true }) as number;
+      if (version > SCHEMA_VERSION) throw new StoreError(`${path}: written by a newer firebreak (schema ${version}; this one knows ${SCHEMA_VERSION})`);
+      this.db.exec(SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(`${path}: cannot open the SQLite store: ${(err as Error).message}`, { cause: err });
+    }
+    this.stmts = {
+      getFinding: this.db.prepare<[string], FindingRow>('SELECT * FROM findings WHERE fingerprint = ?'),
+      putFinding: this.db.prepare(
+        `INSERT INTO findings VALUES (@fingerprint, @type, @firstSeen, @lastSeen, @count, @occurrences, @severityLabel, @severityScore, @alertedAt, @alertedScore, @incidentId)
+         ON CONFLICT (fingerprint) DO UPDATE SET type = excluded.type, first_seen = excluded.first_seen, last_seen = excluded.last_seen, count = excluded.count,
+           occurrences = excluded.occurrences, severity_label = excluded.severity_label, severity_score = excluded.severity_score,
+           alerted_at = excluded.alerted_at, alerted_score = excluded.alerted_score, incident_id = excluded.incident_id`,
+      ),
+      recentIncident: this.db.prepare<[string, string], IncidentRow>('SELECT * FROM incidents WHERE resource_key = ? AND last_seen >= ? ORDER BY last_seen DESC LIMIT 1'),
+      getIncident: this.db.prepare<[string], IncidentRow>('SELECT * FROM incidents WHERE id = ?'),
+      putIncident: this.db.prepare(
+        `INSERT INTO incidents VALUES (@id, @resourceKey, @firstSeen, @lastSeen, @findings, @maxScore)
+         ON CONFLICT (id) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen, findings = excluded.findings, max_score = excluded.max_score`,
+      ),
+      countMute: this.db.prepare('INSERT INTO mutes VALUES (?, ?, ?)'),
+      muteCounts: this.db.prepare<[], { rule: string; n: number }>('SELECT rule, COUNT(*) AS n FROM mutes GROUP BY rule ORDER BY rule'),
+    };
+  }
+
+  getFinding(fingerprint: string): FindingRecord | undefined {
+    const r = this.stmts.getFinding.get(fingerprint);
+    if (r === undefined) return undefined;
+    return {
+      fingerprint: r.fingerprint,
+      type: r.type,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+      count: r.count,
+      occurrences: r.occurrences,
+      severityLabel: r.severity_label,
+      severityScore: r.severity_score,
+      alertedAt: r.alerted_at,
+      alertedScore: r.alerted_score,
+      incidentId: r.incident_id,
+    };
+  }
+
+  putFinding(record: FindingRecord): void {
+    this.stmts.putFinding.run(record);
+  }
+
+  recentIncident(resourceKey: string, since: string): IncidentRecord | undefined {
+    const r = this.stmts.recentIncident.get(resourceKey, since);
+    return r === undefined ? undefined : incidentOf(r);
+  }
+
+  getIncident(id: string): IncidentRecord | undefined {
+    const r = this.stmts.getIncident.get(id);
+    return r === undefined ? undefined : incidentOf(r);
+  }
+
+  putIncident(record: IncidentRecord): void {
+    this.stmts.putIncident.run(record);
+  }
+
+  countMute(rule: string, fingerprint: string, at: string): void {
+    this.stmts.countMute.run(rule, fingerprint, at);
+  }
+
+  muteCounts(): Record<string, number> {
+    return Object.fromEntries(this.stmts.muteCounts.all().map((r) => [r.rule, r.n]));
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
