@@ -1,0 +1,197 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseYamlConfig } from '../../src/config/load.js';
+import { configSchema } from '../../src/config/schema.js';
+import type { Finding } from '../../src/findings/model.js';
+import { normalizeRecord } from '../../src/findings/normalize/index.js';
+import { controlFinding, guardDutyFinding, securityHubEvent } from '../../src/findings/samples.js';
+import { observe } from '../../src/routing/dedupe.js';
+import { eventOf } from '../../src/routing/event.js';
+import { Router } from '../../src/routing/router.js';
+import { MemoryStore, SqliteStore, type Store } from '../../src/store/index.js';
+import { compilePattern, matchesPattern } from '../../src/routing/pattern/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'firebreak-routing-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const NOW = new Date('2026-11-20T10:00:00Z');
+
+/** A normalized GuardDuty finding of `type`, on `instanceId`, seen at `at`, with the given severity and count. */
+function gd(type: string, o: { instanceId?: string; at?: string; severity?: number; count?: number; account?: string; tags?: Record<string, string> } = {}): Finding {
+  const detail = guardDutyFinding(type, { now: NOW, ...(o.account === undefined ? {} : { account: o.account }) }) as Record<string, any>;
+  const details = detail.resource.instanceDetails;
+  if (o.instanceId !== undefined && details !== undefined) details.instanceId = o.instanceId;
+  if (o.tags !== undefined && details !== undefined) details.tags = Object.entries(o.tags).map(([key, value]) => ({ key, value }));
+  if (o.at !== undefined) {
+    detail.updatedAt = o.at;
+    detail.service.eventLastSeen = o.at;
+  }
+  if (o.severity !== undefined) detail.severity = o.severity;
+  if (o.count !== undefined) detail.service.count = o.count;
+  const [finding] = normalizeRecord({ 'detail-type': 'GuardDuty Finding', source: 'aws.guardduty', detail }, 'test');
+  if (finding === undefined || finding instanceof Error) throw finding ?? new Error('no finding');
+  return finding;
+}
+
+function control(id: string, label = 'HIGH'): Finding {
+  const [finding] = normalizeRecord(securityHubEvent([controlFinding(id, { now: NOW, severity: label })], { now: NOW }), 'test');
+  if (finding === undefined || finding instanceof Error) throw finding ?? new Error('no finding');
+  return finding;
+}
+
+const SETTINGS = { realertAfter: 24 * 3_600_000, incidentWindow: 3_600_000 };
+
+describe('the EventBridge event of a finding', () => {
+  it('puts a GuardDuty finding in detail and a Security Hub finding alone in detail.findings', () => {
+    const g = gd('UnauthorizedAccess:EC2/SSHBruteForce', { severity: 8 });
+    const ge = eventOf(g);
+    expect(ge).toMatchObject({ source: 'aws.guardduty', 'detail-type': 'GuardDuty Finding', account: g.account, region: g.region });
+    expect(matchesPattern(compilePattern({ source: ['aws.guardduty'], detail: { severity: [{ numeric: ['>=', 7] }], type: [{ prefix: 'UnauthorizedAccess:' }] } }), ge)).toBe(true);
+    const s = control('S3.8', 'CRITICAL');
+    const se = eventOf(s);
+    expect(se).toMatchObject({ source: 'aws.securityhub', 'detail-type': 'Security Hub Findings - Imported' });
+    expect(matchesPattern(compilePattern({ detail: { findings: { Severity: { Label: ['CRITICAL'] }, Compliance: { SecurityControlId: ['S3.8'] } } } }), se)).toBe(true);
+  });
+});
+
+describe.each([
+  ['memory', () => new MemoryStore()],
+  ['sqlite', () => new SqliteStore(join(dir, `contract-${Math.random().toString(36).slice(2)}.db`))],
+] as const)('de-duplication and incidents with the %s store', (_name, open) => {
+  it('alerts on a new finding, suppresses a repeat, alerts on escalation and after the re-alert interval', () => {
+    const store: Store = open();
+    try {
+      const first = observe(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T10:00:00.000Z', severity: 5, count: 1 }), SETTINGS);
+      expect(first).toMatchObject({ status: 'new', alert: true, occurrences: 1, count: 1 });
+      const repeat = observe(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T12:00:00.000Z', severity: 5, count: 7 }), SETTINGS);
+      expect(repeat).toMatchObject({ status: 'repeat', alert: false, occurrences: 2, count: 7, lastSeen: '2026-11-20T12:00:00.000Z' });
+      const up = observe(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T13:00:00.000Z', severity: 8, count: 9 }), SETTINGS);
+      expect(up).toMatchObject({ status: 'escalated', alert: true, occurrences: 3, count: 9 });
+      // An out-of-order, older update neither alerts nor moves the record back in time.
+      const old = observe(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T11:00:00.000Z', severity: 8, count: 2 }), SETTINGS);
+      expect(old).toMatchObject({ status: 'repeat', alert: false, count: 9, lastSeen: '2026-11-20T13:00:00.000Z' });
+      const later = observe(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-21T13:00:00.000Z', severity: 8 }), SETTINGS);
+      expect(later).toMatchObject({ status: 'reminder', alert: true, occurrences: 5 });
+      expect(first.incident.id).toBe(later.incident.id);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('groups findings about one instance within the window into one incident, and only those', () => {
+    const store: Store = open();
+    try {
+      const ssh = observe(store, gd('UnauthorizedAccess:EC2/SSHBruteForce', { instanceId: 'i-0abc', at: '2026-11-20T10:00:00.000Z' }), SETTINGS);
+      const mining = observe(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { instanceId: 'i-0abc', at: '2026-11-20T10:40:00.000Z' }), SETTINGS);
+      expect(ssh.incident).toMatchObject({ new: true, findings: 1 });
+      expect(mining.incident).toEqual({ id: ssh.incident.id, findings: 2, new: false });
+      expect(mining.alert).toBe(true);
+      const otherInstance = observe(store, gd('Backdoor:EC2/C&CActivity.B!DNS', { instanceId: 'i-0def', at: '2026-11-20T10:45:00.000Z' }), SETTINGS);
+      expect(otherInstance.incident.id).not.toBe(ssh.incident.id);
+      const muchLater = observe(store, gd('Trojan:EC2/DNSDataExfiltration', { instanceId: 'i-0abc', at: '2026-11-20T13:00:00.000Z' }), SETTINGS);
+      expect(muchLater.incident).toMatchObject({ new: true, findings: 1 });
+      expect(store.getIncident(ssh.incident.id)).toMatchObject({ findings: 2, lastSeen: '2026-11-20T10:40:00.000Z' });
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('the SQLite store', () => {
+  it('survives a restart: findings, incidents and mute counts are still there, in WAL mode', () => {
+    const path = join(dir, 'restart', 'state.db');
+    const router = (store: Store) => new Router({ routes: [], mutes: [{ name: 'sandbox', reason: 'sandbox', expires: 'never', accounts: ['444455556666'] }], dedupe: SETTINGS }, store, () => NOW.getTime());
+    const a = new SqliteStore(path);
+    const first = router(a).route(gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T10:00:00.000Z' }));
+    router(a).route(gd('Recon:EC2/PortProbeUnprotectedPort', { account: '444455556666' }));
+    a.close();
+    const b = new SqliteStore(path);
+    try {
+      const again = router(b).route(gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T11:00:00.000Z' }));
+      expect(again.dedupe).toMatchObject({ status: 'repeat', alert: false, occurrences: 2, firstSeen: first.dedupe?.firstSeen });
+      expect(again.dedupe?.incident.id).toBe(first.dedupe?.incident.id);
+      expect(b.muteCounts()).toEqual({ sandbox: 1 });
+      expect(b.getFinding(first.dedupe === null ? '' : gd('CryptoCurrency:EC2/BitcoinTool.B!DNS').fingerprint)).toMatchObject({ occurrences: 2 });
+    } finally {
+      b.close();
+    }
+    const c = new SqliteStore(path);
+    try {
+      expect((c as unknown as { db: { pragma(s: string, o: object): unknown } }).db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      c.close();
+    }
+  });
+
+  it('refuses a file that is not a database with a clear error', () => {
+    const path = join(dir, 'not-a-db.db');
+    writeFileSync(path, 'this is not sqlite, just text that is long enough to look like a header.........');
+    expect(() => new SqliteStore(path)).toThrow(/not-a-db.db: cannot open the SQLite store: file is not a database/);
+  });
+});
+
+describe('routes and mutes', () => {
+  const config = parseYamlConfig(
+    `
+teams: { payments: {} }
+routes:
+  - name: gd-high
+    pattern: { source: [aws.guardduty], detail: { severity: [{ numeric: [">=", 7] }] } }
+    analyst: hybrid
+  - name: crypto
+    pattern: { detail: { type: [{ prefix: "CryptoCurrency:" }] } }
+    mode: auto
+    owner: payments
+  - name: controls
+    pattern: { source: [aws.securityhub] }
+    mode: notify
+mutes:
+  - { name: expired, reason: old, expires: 2026-01-01, accounts: ["123456789012"] }
+  - { name: sandbox, reason: sandbox account, expires: never, accounts: ["444455556666"] }
+  - { name: recon, reason: scanner, expires: 2027-01-01, types: ["Recon:EC2/*"] }
+  - { name: s3-8, reason: accepted, expires: 2027-01-01, controls: [S3.8] }
+  - { name: tagged, reason: pentest, expires: 2027-01-01, tags: { purpose: pentest } }
+  - { name: instance, reason: decommissioning, expires: 2027-01-01, resources: ["i-0dead*"] }
+  - { name: region, reason: unused region, expires: 2027-01-01, regions: [ap-east-1] }
+`,
+    'firebreak.yaml',
+    configSchema,
+    {},
+  );
+  const make = () => new Router(config, new MemoryStore(), () => NOW.getTime());
+
+  it('applies every matching route in file order, and leaves unrouted findings unsent', () => {
+    const router = make();
+    const hit = router.route(gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { severity: 8 }));
+    expect(hit.routes.map((r) => [r.name, r.mode, r.analyst, r.owner])).toEqual([
+      ['gd-high', 'propose', 'hybrid', undefined],
+      ['crypto', 'auto', undefined, 'payments'],
+    ]);
+    expect(hit.alert).toBe(true);
+    const none = router.route(gd('Backdoor:EC2/C&CActivity.B!DNS', { severity: 5 }));
+    expect(none).toMatchObject({ routes: [], alert: false, muted: null });
+    expect(router.stats).toMatchObject({ findings: 2, alerts: 1, unrouted: 1, byRoute: { 'gd-high': 1, crypto: 1 } });
+    expect(new Router({ routes: [], mutes: [] }).route(gd('Backdoor:EC2/C&CActivity.B!DNS')).alert).toBe(true);
+  });
+
+  it('mutes by account, type, control, tag, resource and region; expired rules hold nothing back; all counted', () => {
+    const router = make();
+    const muted = (f: Finding) => router.route(f).muted?.rule;
+    expect(muted(gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { severity: 8 }))).toBeUndefined();
+    expect(muted(gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { severity: 8, account: '444455556666' }))).toBe('sandbox');
+    expect(muted(gd('Recon:EC2/PortProbeUnprotectedPort'))).toBe('recon');
+    expect(muted(control('S3.8'))).toBe('s3-8');
+    expect(muted(control('S3.1'))).toBeUndefined();
+    expect(muted(gd('Backdoor:EC2/C&CActivity.B!DNS', { tags: { purpose: 'pentest', team: 'red' } }))).toBe('tagged');
+    expect(muted(gd('Backdoor:EC2/C&CActivity.B!DNS', { instanceId: 'i-0deadbeef' }))).toBe('instance');
+    const sample = gd('Backdoor:EC2/C&CActivity.B!DNS');
+    expect(muted({ ...sample, region: 'ap-east-1' })).toBe('region');
+    const decision = router.route(gd('Recon:EC2/PortProbeUnprotectedPort', { severity: 8 }));
+    expect(decision).toMatchObject({ alert: false, dedupe: null, muted: { rule: 'recon', reason: 'scanner', expires: '2027-01-01' } });
+    expect(decision.routes.map((r) => r.name)).toEqual(['gd-high']);
+    expect(router.muteCounts()).toEqual({ sandbox: 1, recon: 2, 's3-8': 1, tagged: 1, instance: 1, region: 1 });
+    expect(router.expiredMutes().map((m) => m.name)).toEqual(['expired']);
+  });
+});
