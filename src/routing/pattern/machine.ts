@@ -8,8 +8,18 @@
  * exact array-consistent rule, and then only for that sub-rule.
  */
 import type { CompiledPattern, FieldRule } from './compile.js';
-import { subruleMatches } from './evaluate.js';
+import { leavesAt, subruleMatches } from './evaluate.js';
 import { type Leaf, type Matcher, type Trail, leafOf, matcherKey, test } from './matchers.js';
+
+/** Up to this many sub-rules, patterns are tested one by one (see `matchDirect`). */
+const DIRECT_LIMIT = 4;
+
+/** Order of testing a field in `matchDirect`: exact values are cheap and selective; absence is tested last. */
+function cost(field: FieldRule): number {
+  if (field.matchers.every((m) => m.t === 'exact' || m.t === 'numeq')) return 0;
+  if (field.matchers.some((m) => m.t === 'exists' && !m.v)) return 2;
+  return 1;
+}
 
 interface FieldIndex {
   exact: Map<string, number[]>;
@@ -48,6 +58,7 @@ export class PatternMachine<T> {
   private subCount = new Uint32Array(0);
   private ruleEpoch = new Uint32Array(0);
   private epoch = 0;
+  private ordered: { rule: number; fields: readonly FieldRule[] }[] | undefined;
 
   constructor(patterns: Iterable<readonly [T, CompiledPattern]> = []) {
     for (const [name, pattern] of patterns) this.add(name, pattern);
@@ -60,6 +71,7 @@ export class PatternMachine<T> {
 
   /** Adds a pattern under `name`; names are returned by `match` in the order they were added. */
   add(name: T, pattern: CompiledPattern): void {
+    this.ordered = undefined;
     const rule = this.names.push(name) - 1;
     for (const fields of pattern.subrules) {
       const sub = this.subs.push({ rule, fields }) - 1;
@@ -115,6 +127,7 @@ export class PatternMachine<T> {
 
   /** The names of the patterns `event` matches, in the order they were added. */
   match(event: unknown): T[] {
+    if (this.subs.length <= DIRECT_LIMIT) return this.matchDirect(event);
     this.epoch += 1;
     if (this.epoch === 0xffffffff) this.resetEpochs();
     const epoch = this.epoch;
@@ -171,6 +184,24 @@ export class PatternMachine<T> {
       hits.push(rule);
     }
     return hits.sort((a, b) => a - b).map((rule) => this.names[rule] as T);
+  }
+
+  /**
+   * With a handful of sub-rules there is no work to share: each is tested on its own, cheapest
+   * and most selective fields first (exact values, then other matchers, absence last), stopping at
+   * the first field that fails.
+   */
+  private matchDirect(event: unknown): T[] {
+    if (this.ordered === undefined) this.ordered = this.subs.map(({ rule, fields }) => ({ rule, fields: [...fields].sort((a, b) => cost(a) - cost(b)) }));
+    const hits: T[] = [];
+    let last = -1;
+    for (const { rule, fields } of this.ordered) {
+      if (rule !== last && subruleMatches(fields, (f) => leavesAt(event, f.path))) {
+        hits.push(this.names[rule] as T);
+        last = rule;
+      }
+    }
+    return hits;
   }
 
   private evaluate(index: FieldIndex, leaf: Leaf, epoch: number, satisfy: (preds: readonly number[] | undefined) => void): void {

@@ -1,0 +1,112 @@
+// `npm run bench:routing`: N routes (a realistic mix of the pattern operators) against generated
+// finding events. Measures, in the same run and on the same parsed events, the compiled engine
+// (all patterns in one PatternMachine) and the naive engine (each pattern evaluated in turn), and
+// checks that both give the same answer for every event.
+// Options: --count N events (default 100000), --routes "1,100,1000" (route counts to measure).
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { PatternMachine, compilePattern, matchesPattern } from '../dist/routing/pattern/index.js';
+import { generate } from './generate.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const count = Number(arg('--count', '100000'));
+const routeCounts = arg('--routes', '1,100,1000').split(',').map(Number);
+
+let seed = 42;
+const rnd = (n) => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed % n;
+};
+const pick = (list) => list[rnd(list.length)];
+
+const GD_PREFIXES = ['UnauthorizedAccess:', 'CryptoCurrency:', 'Backdoor:', 'Recon:', 'Trojan:', 'Policy:', 'Discovery:', 'Impact:'];
+const LABELS = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2'];
+const account = (i) => String(100000000000 + (i % 60));
+
+/** Route i: one of the shapes users write for security findings, with its own values. */
+function route(i) {
+  switch (i % 12) {
+    case 0:
+      return { source: ['aws.guardduty'], account: [account(i)], detail: { severity: [{ numeric: ['>=', 1 + (i % 8)] }] } };
+    case 1:
+      return { source: ['aws.guardduty'], account: [account(i)], detail: { type: [{ prefix: pick(GD_PREFIXES) }], severity: [{ numeric: ['>', 2, '<=', 4 + (i % 5)] }] } };
+    case 2:
+      return { source: ['aws.securityhub'], account: [account(i)], detail: { findings: { Severity: { Label: [pick(LABELS), pick(LABELS)] }, Workflow: { Status: ['NEW'] } } } };
+    case 3:
+      return { account: [account(i), account(i + 7)], region: [pick(REGIONS)] };
+    case 4:
+      return { detail: { findings: { Compliance: { SecurityControlId: [pick(['EC2.18', 'S3.8', 'EC2.7', 'CloudTrail.2', 'IAM.6', 'Lambda.1'])] } } }, account: [{ 'anything-but': [account(i), account(i + 1)] }] };
+    case 5:
+      return { account: [account(i)], detail: { type: [{ suffix: pick(['!DNS', 'BruteForce', 'Exfiltration', '.B']) }] }, region: [{ 'anything-but': { prefix: pick(['ap-', 'eu-']) } }] };
+    case 6:
+      return { source: [{ prefix: 'aws.' }], account: [account(i), account(i + 30)], $or: [{ detail: { severity: [{ numeric: ['>=', 7 + (i % 2)] }] } }, { detail: { findings: { Severity: { Label: ['CRITICAL'] } } } }] };
+    case 7:
+      return { detail: { service: { action: { networkConnectionAction: { remoteIpDetails: { ipAddressV4: [{ cidr: `198.51.${100 + (i % 3)}.0/24` }] } } } } } };
+    case 8:
+      return { detail: { findings: { Resources: { Id: [{ wildcard: `arn:aws:*:*:${account(i)}:*` }] } } } };
+    case 9:
+      return { detail: { findings: { Compliance: { Status: [{ 'equals-ignore-case': 'failed' }] }, AwsAccountId: [account(i)] } }, region: [REGIONS[i % 4]] };
+    case 10:
+      return { source: ['aws.guardduty'], detail: { service: { archived: [false] }, resource: { resourceType: [pick(['Instance', 'AccessKey', 'S3Bucket'])] }, accountId: [account(i)] } };
+    default:
+      return { 'detail-type': [pick(['GuardDuty Finding', 'Security Hub Findings - Imported', 'Inspector2 Finding', 'Macie Finding'])], account: [account(i)], time: [{ prefix: '2026-01' }] };
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'firebreak-bench-routing-'));
+const BATCH = 2_000;
+try {
+  const file = join(dir, 'events.jsonl');
+  const gen = await generate(file, { count });
+  console.log(`generated ${gen.lines.toLocaleString()} events (${(gen.bytes / 1e6).toFixed(1)} MB, mixed sources) in ${dir}`);
+  const all = Array.from({ length: Math.max(...routeCounts) }, (_, i) => [`route-${String(i).padStart(4, '0')}`, compilePattern(JSON.stringify(route(i)))]);
+
+  for (const n of routeCounts) {
+    const routes = all.slice(0, n);
+    const machine = new PatternMachine(routes);
+    let compiledSeconds = 0;
+    let naiveSeconds = 0;
+    let events = 0;
+    let matches = 0;
+    let mismatches = 0;
+    const measure = (batch) => {
+      let t = process.hrtime.bigint();
+      const fast = batch.map((e) => machine.match(e));
+      compiledSeconds += Number(process.hrtime.bigint() - t) / 1e9;
+      t = process.hrtime.bigint();
+      const slow = batch.map((e) => routes.filter(([, p]) => matchesPattern(p, e)).map(([name]) => name));
+      naiveSeconds += Number(process.hrtime.bigint() - t) / 1e9;
+      for (let k = 0; k < batch.length; k += 1) {
+        matches += fast[k].length;
+        if (fast[k].join() !== slow[k].join()) mismatches += 1;
+      }
+      events += batch.length;
+    };
+    // Events are read and parsed in batches (parsing is not timed), so memory stays bounded.
+    let batch = [];
+    const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    for await (const line of rl) {
+      if (line === '') continue;
+      batch.push(JSON.parse(line));
+      if (batch.length === BATCH) {
+        measure(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) measure(batch);
+    const fast = events / compiledSeconds;
+    const slow = events / naiveSeconds;
+    const ratio = fast / slow;
+    const target = n >= 1000 ? 10 : n === 1 ? 1 : undefined;
+    const verdict = target === undefined ? '' : ` (target >= ${target}) ${ratio >= target * 0.98 ? 'PASS' : 'FAIL'}`;
+    console.log(`${String(n).padStart(5)} routes: compiled ${fast.toFixed(0).padStart(8)} events/s, naive ${slow.toFixed(0).padStart(8)} events/s, ratio ${ratio.toFixed(2)}${verdict}; ${matches.toLocaleString()} matches, ${mismatches} disagreements`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
