@@ -7,11 +7,13 @@ import { LlmConfigError } from '../../src/analysis/llm/providers/index.js';
 import { UnknownActionError } from '../../src/response/registry.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { DeliveryError, TemplateError } from '../../src/notify/errors.js';
+import { PatternError } from '../../src/routing/errors.js';
+import { StoreError } from '../../src/store/errors.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 describe('error codes', () => {
   const doc = readFileSync(join(ROOT, 'docs/errors.md'), 'utf8');
-  it.each([...INPUT_ERROR_CODES, new CatalogError('x').code, new UnknownActionError('x').code, new LlmConfigError('x').code, new ConfigError('x').code, new DeliveryError('x', false).code, new TemplateError('x').code])('%s is documented', (code) => {
+  it.each([...INPUT_ERROR_CODES, new CatalogError('x').code, new UnknownActionError('x').code, new LlmConfigError('x').code, new ConfigError('x').code, new DeliveryError('x', false).code, new TemplateError('x').code, new PatternError('x', []).code, new StoreError('x').code])('%s is documented', (code) => {
     expect(doc).toContain(`| \`${code}\` |`);
   });
 });
