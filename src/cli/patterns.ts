@@ -7,6 +7,7 @@ import { InputError, describePosition } from '../findings/errors.js';
 import { readInputs } from '../findings/read.js';
 import { PatternError } from '../routing/errors.js';
 import { type CompiledPattern, type PNode, PatternMachine, compilePattern, compilePatternNode, matchesPattern, parsePatternText } from '../routing/pattern/index.js';
+import { jsonLine } from './format/json.js';
 import { BufferedWriter } from './output.js';
 import { EXIT, type TriageIo } from './triage.js';
 
@@ -107,9 +108,7 @@ export async function runMatch(rulesFile: string, files: readonly string[], io: 
     }
     if (error !== undefined) {
       rejected += 1;
-      const input: { file: string; index: number; line?: number } = { file: item.position.file, index: item.position.index };
-      if (item.position.line !== undefined) input.line = item.position.line;
-      await out.write(`${JSON.stringify({ error: error.toJSON(), input })}\n`);
+      await out.write(`${jsonLine({ kind: 'error', error, position: item.position })}\n`);
     } else if (item.kind === 'record') {
       await out.write(`${JSON.stringify({ rules: machine.match(item.value) })}\n`);
     }
