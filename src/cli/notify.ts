@@ -17,6 +17,8 @@ import { FileLedger, MemoryLedger } from '../notify/ledger.js';
 import { Notifier, type Outcome } from '../notify/notifier.js';
 import { Templates } from '../notify/template.js';
 import type { MessageStyle } from '../notify/types.js';
+import type { RoutingDecision } from '../routing/router.js';
+import { type CliRouting, routingSummary } from './routing.js';
 
 /** The default configuration file, looked for in the working directory. */
 export const DEFAULT_CONFIG = 'firebreak.yaml';
@@ -86,12 +88,27 @@ export interface NotifyIo {
 }
 
 /**
+ * Sends one finding as its routing decides: nothing when it is muted, a suppressed repeat or
+ * unrouted; once per matching route (its channels, mode and owner); to every channel when there
+ * are no routes.
+ */
+export async function deliver(notifier: Notifier, finding: Finding, analysis: Analysis, routing?: RoutingDecision): Promise<Outcome[]> {
+  if (routing === undefined || (routing.alert && routing.routes.length === 0)) return notifier.notify(finding, analysis);
+  if (!routing.alert) return [];
+  const outcomes: Outcome[] = [];
+  for (const r of routing.routes) {
+    outcomes.push(...(await notifier.notify(finding, analysis, { name: r.name, mode: r.mode, ...(r.channels === undefined ? {} : { channels: r.channels }), ...(r.owner === undefined ? {} : { team: r.owner }) })));
+  }
+  return outcomes;
+}
+
+/**
  * Runs a notifier over triage results: retries earlier failures first, notifies each finding,
  * sends due digests (all of them with `flushAll`); `each` sees every outcome as it happens.
  */
-export async function notifyAll(notifier: Notifier, findings: AsyncIterable<{ finding: Finding; analysis: Analysis }>, flushAll: boolean, each: (o: Outcome) => void): Promise<void> {
+export async function notifyAll(notifier: Notifier, findings: AsyncIterable<{ finding: Finding; analysis: Analysis; routing?: RoutingDecision }>, flushAll: boolean, each: (o: Outcome) => void): Promise<void> {
   for (const o of await notifier.retryFailed()) each(o);
-  for await (const { finding, analysis } of findings) for (const o of await notifier.notify(finding, analysis)) each(o);
+  for await (const { finding, analysis, routing } of findings) for (const o of await deliver(notifier, finding, analysis, routing)) each(o);
   for (const o of await notifier.flushDigests(flushAll)) each(o);
 }
 
@@ -109,6 +126,8 @@ export interface NotifyRunOptions {
   flushAll: boolean;
   statePath?: string;
   format: 'text' | 'json';
+  /** Routes, mutes and de-duplication from the configuration. */
+  routing?: CliRouting;
 }
 
 /**
@@ -121,8 +140,8 @@ export async function runNotify(files: readonly string[], options: NotifyRunOpti
   const print = (o: Outcome): void => {
     io.stdout.write(options.format === 'json' ? `${JSON.stringify(o)}\n` : `${outcomeLine(o)}\n`);
   };
-  async function* analysed(): AsyncGenerator<{ finding: Finding; analysis: Analysis }> {
-    for await (const result of triage(readInputs(files, io.stdin), options.analyst, stats)) {
+  async function* analysed(): AsyncGenerator<{ finding: Finding; analysis: Analysis; routing?: RoutingDecision }> {
+    for await (const result of triage(readInputs(files, io.stdin), options.analyst, stats, 1, options.routing?.stage)) {
       if (result.kind === 'finding') yield result;
       else io.stderr.write(`firebreak: ${describePosition(result.position)}: ${result.error.message}\n`);
     }
@@ -133,8 +152,10 @@ export async function runNotify(files: readonly string[], options: NotifyRunOpti
       print(o);
     });
   } finally {
+    options.routing?.close();
     await options.notifier.close();
   }
+  if (options.routing !== undefined) io.stderr.write(routingSummary(options.routing.router.stats));
   io.stderr.write(notifySummary(outcomes, options.statePath));
   if (outcomes.some((o) => o.status === 'failed')) return 1;
   return stats.rejected > 0 ? 2 : 0;

@@ -113,8 +113,13 @@ export function buildProgram(): Command {
   addAnalystOptions(notifyCommand)
     .addHelpText('after', '\nExit status: 0 all delivered (or written), 2 some input rejected, 1 a delivery failed (kept for retry) or the tool failed.')
     .action(async (files: string[], opts: { format: 'text' | 'json'; flushDigests?: boolean } & AnalystFlags & NotifyFlags) => {
-      const analyst = await buildAnalyst(opts, (line) => process.stderr.write(`${line}\n`));
-      process.exitCode = await runNotify(files, { ...notifyOption(opts), analyst, format: opts.format }, process);
+      const log = (line: string): void => {
+        process.stderr.write(`${line}\n`);
+      };
+      const analyst = await buildAnalyst(opts, log);
+      const loaded = loadConfig(opts.config);
+      const routing = loaded !== undefined && wantsRouting(loaded.config) ? await buildRouting(loaded.config, loaded.dir, opts, log) : undefined;
+      process.exitCode = await runNotify(files, { ...notifyOption(opts), analyst, format: opts.format, ...(routing === undefined ? {} : { routing }) }, process);
     });
 
   program

@@ -13,7 +13,7 @@ import { markdownBlock, markdownSummary } from './format/markdown.js';
 import { TextFormatter } from './format/text.js';
 import { BufferedWriter, Progress } from './output.js';
 import type { Notifier, Outcome } from '../notify/notifier.js';
-import { notifySummary, outcomeLine } from './notify.js';
+import { deliver, notifySummary, outcomeLine } from './notify.js';
 import { type CliRouting, routingSummary } from './routing.js';
 
 /** Output formats of `triage`. */
@@ -81,13 +81,7 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   try {
     if (notifier !== undefined) outcomes.push(...(await notifier.retryFailed()));
     for await (const result of triage(items, analyst, stats, window, options.routing?.stage)) {
-      if (notifier !== undefined && result.kind === 'finding') {
-        const routing = result.routing;
-        if (routing === undefined || (routing.alert && routing.routes.length === 0)) outcomes.push(...(await notifier.notify(result.finding, result.analysis)));
-        else if (routing.alert) {
-          for (const r of routing.routes) outcomes.push(...(await notifier.notify(result.finding, result.analysis, { name: r.name, mode: r.mode, ...(r.channels === undefined ? {} : { channels: r.channels }), ...(r.owner === undefined ? {} : { team: r.owner }) })));
-        }
-      }
+      if (notifier !== undefined && result.kind === 'finding') outcomes.push(...(await deliver(notifier, result.finding, result.analysis, result.routing)));
       if (options.format === 'json') await out.write(`${jsonLine(result)}\n`);
       else if (options.format === 'markdown') await out.write(markdownBlock(result));
       else if (options.style !== undefined && options.style !== 'standard' && result.kind === 'finding') await out.write(styled(options.style, result.finding, result.analysis));

@@ -86,6 +86,20 @@ describe('firebreak triage --config with routes, mutes and de-duplication', () =
     expect(readdirSync(join(outbox, 'mail'))).toHaveLength(controlAlerts);
   });
 
+  it('firebreak notify applies the same routes, mutes and de-duplication', () => {
+    const cfg = join(dir, 'notify.yaml');
+    writeFileSync(cfg, CONFIG.replace('store: sqlite', 'store: memory'));
+    const outbox = join(dir, 'notify-outbox');
+    const r = runCli(['notify', '--config', cfg, '--outbox', outbox, '--format', 'json'], samples + samples);
+    expect(r.status).toBe(0);
+    const written = lines(r.stdout).filter((o) => o.status === 'written');
+    const triaged = lines(runCli(['triage', '--format', 'json', '--config', cfg], samples + samples).stdout);
+    const expected = triaged.filter((l) => l.routing.alert).reduce((n, l) => n + l.routing.routes.length, 0);
+    expect(written).toHaveLength(expected);
+    expect(new Set(written.map((o) => o.channel))).toEqual(new Set(['hook', 'mail']));
+    expect(r.stderr).toMatch(/firebreak: routing: \d+ to alert;.*muted: no-iam-6 2/);
+  });
+
   it('shows the routing in the text report', () => {
     const cfg = join(dir, 'memory2.yaml');
     writeFileSync(cfg, CONFIG.replace('store: sqlite', 'store: memory'));
