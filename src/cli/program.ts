@@ -5,12 +5,12 @@ import { readStream } from '../findings/read.js';
 import { demoEvents } from '../findings/samples.js';
 import { PROVIDERS } from '../analysis/llm/provider.js';
 import { STYLES, type Style } from '../analysis/styles.js';
-import { ANALYSTS, type AnalystFlags, buildAnalyst } from './analyst.js';
+import { ANALYSTS, type AnalystFlags, type CliAnalyst, buildAnalyst } from './analyst.js';
 import { sampleEvents } from './samples.js';
 import { runCatalog } from './catalog.js';
 import { FORMATS, type Format, runTriage, runTriageItems } from './triage.js';
 import { DEFAULT_CONFIG, type NotifyFlags, buildNotifier, loadConfig, runNotify } from './notify.js';
-import { buildRouting, wantsRouting } from './routing.js';
+import { type CliRouting, buildRouting, wantsRouting } from './routing.js';
 import { MESSAGE_STYLES, type MessageStyle } from '../notify/types.js';
 import { runMatch, runTestPattern } from './patterns.js';
 
@@ -19,6 +19,17 @@ function notifyOption(opts: NotifyFlags & { style?: string; flushDigests?: boole
   const style = opts.style === 'email-draft' ? ('email-draft' as MessageStyle) : undefined;
   const built = buildNotifier({ ...opts, ...(style === undefined ? {} : { style }) }, undefined);
   return { notifier: built.notifier, flushAll: opts.flushDigests === true || opts.outbox !== undefined, ...(built.statePath === undefined ? {} : { statePath: built.statePath }) };
+}
+
+/** The analyst the flags name, and the route stage when the configuration has routes, mutes or de-duplication. */
+async function analystAndRouting(opts: AnalystFlags & { config?: string }): Promise<{ analyst: CliAnalyst; routing?: CliRouting }> {
+  const log = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  const analyst = await buildAnalyst(opts, log);
+  const loaded = loadConfig(opts.config);
+  if (loaded === undefined || !wantsRouting(loaded.config)) return { analyst };
+  return { analyst, routing: await buildRouting(loaded.config, loaded.dir, opts, log) };
 }
 
 /** The package version, read from the installed package.json. */
@@ -89,12 +100,7 @@ export function buildProgram(): Command {
         'With --notify, a delivery that failed (and is kept for retry) also gives exit status 1. See docs/notify.md.',
     )
     .action(async (files: string[], opts: { format: Format; color?: boolean; style: Style; notify?: boolean; flushDigests?: boolean } & AnalystFlags & NotifyFlags) => {
-      const log = (line: string): void => {
-        process.stderr.write(`${line}\n`);
-      };
-      const analyst = await buildAnalyst(opts, log);
-      const loaded = loadConfig(opts.config);
-      const routing = loaded !== undefined && wantsRouting(loaded.config) ? await buildRouting(loaded.config, loaded.dir, opts, log) : undefined;
+      const { analyst, routing } = await analystAndRouting(opts);
       const notify = opts.notify === true || opts.outbox !== undefined ? notifyOption(opts) : undefined;
       process.exitCode = await runTriage(files, { format: opts.format, analyst, style: opts.style, ...(notify === undefined ? {} : { notify }), ...(routing === undefined ? {} : { routing }), ...(opts.color === undefined ? {} : { color: opts.color }) }, process);
     });
@@ -113,12 +119,7 @@ export function buildProgram(): Command {
   addAnalystOptions(notifyCommand)
     .addHelpText('after', '\nExit status: 0 all delivered (or written), 2 some input rejected, 1 a delivery failed (kept for retry) or the tool failed.')
     .action(async (files: string[], opts: { format: 'text' | 'json'; flushDigests?: boolean } & AnalystFlags & NotifyFlags) => {
-      const log = (line: string): void => {
-        process.stderr.write(`${line}\n`);
-      };
-      const analyst = await buildAnalyst(opts, log);
-      const loaded = loadConfig(opts.config);
-      const routing = loaded !== undefined && wantsRouting(loaded.config) ? await buildRouting(loaded.config, loaded.dir, opts, log) : undefined;
+      const { analyst, routing } = await analystAndRouting(opts);
       process.exitCode = await runNotify(files, { ...notifyOption(opts), analyst, format: opts.format, ...(routing === undefined ? {} : { routing }) }, process);
     });
 

@@ -17,8 +17,6 @@ export interface CliRouting {
   router: Router;
   /** Analysts the routes name, built once. */
   analysts: CliAnalyst[];
-  /** Where the store keeps its state, when it is a file. */
-  storePath?: string;
   close(): void;
 }
 
@@ -37,7 +35,7 @@ export function openStore(config: FirebreakConfig, dir: string): { store: Store;
 
 /** Builds the route stage for `config` (found in `dir`); route analysts reuse the command's model flags. */
 export async function buildRouting(config: FirebreakConfig, dir: string, flags: AnalystFlags, log: (line: string) => void): Promise<CliRouting> {
-  const { store, path } = openStore(config, dir);
+  const { store } = openStore(config, dir);
   const router = new Router({ routes: config.routes, mutes: config.mutes, ...(config.dedupe === undefined ? {} : { dedupe: config.dedupe }) }, store);
   const byName = new Map<string, CliAnalyst>();
   try {
@@ -60,7 +58,7 @@ export async function buildRouting(config: FirebreakConfig, dir: string, flags: 
     },
   };
   for (const m of router.expiredMutes()) log(`firebreak: mute "${m.name}" expired ${m.expires}; it no longer holds findings back`);
-  return { stage, router, analysts: [...byName.values()], ...(path === undefined ? {} : { storePath: path }), close: () => store.close() };
+  return { stage, router, analysts: [...byName.values()], close: () => store.close() };
 }
 
 /** One summary line about routing, for stderr or the text report. */

@@ -20,7 +20,7 @@ export const duration = z
 const pattern = z.unknown().transform((value, ctx): CompiledPattern => {
   try {
     if (value === undefined) throw new PatternError('a route needs a pattern', []);
-    return compilePattern(typeof value === 'string' ? value : value);
+    return compilePattern(value);
   } catch (err) {
     if (!(err instanceof PatternError)) throw err;
     // A string pattern's own positions are in the string, not the file: say where in it.
@@ -71,15 +71,18 @@ const muteSchema = z
   .refine((m) => [m.accounts, m.types, m.controls, m.resources, m.tags, m.regions].some((c) => c !== undefined), { message: 'a mute needs at least one of accounts, types, controls, resources, tags, regions' });
 export type MuteSettings = z.infer<typeof muteSchema>;
 
+/** Re-alert after a day; group findings about one resource within an hour. */
+export const DEDUPE_DEFAULTS = { realertAfter: 86_400_000, incidentWindow: 3_600_000 } as const;
+
 const dedupeSchema = z.strictObject({
   /** `sqlite` remembers across runs (the default); `memory` within one run. */
   store: z.enum(['sqlite', 'memory']).default('sqlite'),
   /** SQLite file; default `.firebreak/state.db` beside the configuration. */
   path: z.string().min(1).optional(),
   /** Alert again about an unchanged finding after this long. */
-  realertAfter: duration.default(86_400_000),
+  realertAfter: duration.default(DEDUPE_DEFAULTS.realertAfter),
   /** Findings about one resource this close together form one incident. */
-  incidentWindow: duration.default(3_600_000),
+  incidentWindow: duration.default(DEDUPE_DEFAULTS.incidentWindow),
 });
 export type DedupeSettings = z.infer<typeof dedupeSchema>;
 

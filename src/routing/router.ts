@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../findings/model.js';
 import type { Store } from '../store/types.js';
-import type { DedupeSettings, MuteSettings, ResponseMode, RouteSettings } from './config.js';
+import { DEDUPE_DEFAULTS, type DedupeSettings, type MuteSettings, type ResponseMode, type RouteSettings } from './config.js';
 import { type DedupeResult, type DedupeStatus, observe } from './dedupe.js';
 import { eventOf } from './event.js';
 import { type MuteHit, Mutes } from './mutes.js';
@@ -91,7 +91,7 @@ export class Router {
     }
     let dedupe: DedupeResult | null = null;
     if (this.store !== undefined) {
-      dedupe = observe(this.store, finding, this.settings.dedupe ?? { realertAfter: 86_400_000, incidentWindow: 3_600_000 });
+      dedupe = observe(this.store, finding, this.settings.dedupe ?? DEDUPE_DEFAULTS);
       s.dedupe[dedupe.status] += 1;
       if (dedupe.status === 'new') {
         if (dedupe.incident.new) s.incidentsOpened += 1;

@@ -15,6 +15,5 @@ export function jsonLine(result: TriageResult): string {
     if (result.position.line !== undefined) input.line = result.position.line;
     return JSON.stringify({ error: result.error.toJSON(), input });
   }
-  if (result.routing === undefined) return JSON.stringify({ finding: publicFinding(result.finding), analysis: result.analysis });
-  return JSON.stringify({ finding: publicFinding(result.finding), analysis: result.analysis, routing: result.routing });
+  return JSON.stringify({ finding: publicFinding(result.finding), analysis: result.analysis, ...(result.routing === undefined ? {} : { routing: result.routing }) });
 }

@@ -30,11 +30,6 @@ type Rules = Map<string, FieldRule>[];
 
 const KEY_SEPARATOR = '\u0000';
 
-/** The dotted form of a path, for messages. */
-export function dotted(path: readonly string[]): string {
-  return path.join('.');
-}
-
 /**
  * Compiles pattern text (JSON) or an already-parsed value. Throws `PatternError`.
  */
