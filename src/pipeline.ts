@@ -2,6 +2,7 @@
  * Composes the stages: read -> normalize -> route (with mutes and de-duplication) -> analyze. Runtimes (the CLI today; the service and
  * Lambda handlers later) call this with their own inputs and analysts.
  */
+import { resolvedAnalysis } from './analysis/resolved.js';
 import type { Analysis, Analyst } from './analysis/types.js';
 import { type InputError, type InputPosition, describePosition } from './findings/errors.js';
 import type { Finding } from './findings/model.js';
@@ -26,6 +27,16 @@ export interface TriageStats {
   records: number;
   findings: number;
   rejected: number;
+}
+
+/**
+ * Analyses one finding: a finding that reports its own resolution gets the resolved analysis (no
+ * model is asked, no action proposed); any other is the analyst's, marked active.
+ */
+export async function analyzeOne(analyst: Analyst, finding: Finding): Promise<Analysis> {
+  if (finding.resolved !== undefined) return resolvedAnalysis(finding);
+  const analysis = await analyst.analyze(finding);
+  return analysis.status === undefined ? { ...analysis, status: 'active' } : analysis;
 }
 
 /**
@@ -55,7 +66,7 @@ export async function* triage(
           if (stats !== undefined) stats.findings += 1;
           const routing = stage?.route(out);
           const by = (routing === undefined ? undefined : stage?.analystFor(routing)) ?? analyst;
-          const pending: Promise<TriageResult> = by.analyze(out).then((analysis) => ({ kind: 'finding', finding: out, analysis, position: item.position, ...(routing === undefined ? {} : { routing }) }));
+          const pending: Promise<TriageResult> = analyzeOne(by, out).then((analysis) => ({ kind: 'finding', finding: out, analysis, position: item.position, ...(routing === undefined ? {} : { routing }) }));
           // Awaited in order below; this only keeps an early failure from counting as unhandled.
           pending.catch(() => undefined);
           window.push(pending);

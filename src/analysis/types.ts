@@ -31,6 +31,12 @@ export interface IacFix {
 /** The result of analysing one finding. */
 export interface Analysis {
   analyst: 'playbook' | 'llm' | 'hybrid';
+  /**
+   * `resolved` when the finding reports its own resolution (then there are no actions and
+   * `statusReason` says why); `active` otherwise. Set by the pipeline for every analyst.
+   */
+  status?: 'active' | 'resolved';
+  statusReason?: string;
   /** The playbook that answered, or null for the generic analysis. */
   playbookId: string | null;
   summary: string;

@@ -71,6 +71,7 @@ export function routingSummary(stats: RoutingStats): string {
   if (muted.length > 0) parts.push(`muted: ${muted.map(([rule, n]) => `${rule} ${n}`).join(', ')}`);
   const d = stats.dedupe;
   if (d.repeat + d.escalated + d.reminder > 0) parts.push(`repeats: ${d.repeat} suppressed, ${d.escalated} escalated, ${d.reminder} re-alerted`);
+  if (d.resolved + d.reopened > 0) parts.push(`${d.resolved} resolved, ${d.reopened} reopened`);
   if (stats.incidentsOpened + stats.groupedIntoIncidents > 0) parts.push(`incidents: ${stats.incidentsOpened} opened, ${stats.groupedIntoIncidents} finding(s) grouped into one`);
   return `firebreak: routing: ${parts.join('; ')}\n`;
 }

@@ -65,6 +65,12 @@ export interface Finding {
   /** Compliance result for control and Config findings (`FAILED`, `PASSED`, `NON_COMPLIANT`, ...). */
   compliance?: string;
   /**
+   * Set when the finding reports its own resolution (a passed check, a resolved or suppressed
+   * workflow, an archived record, a compliant Config result): why, in words. Such a finding is
+   * never explained as a live problem and never gets an action.
+   */
+  resolved?: string;
+  /**
    * A few well-known facts about the finding (remote port, protocol, country, domain, CVE, ...),
    * flat and short, for explanations. Never used as an action target.
    */

@@ -40,6 +40,8 @@ export interface DeliveryRecord {
   view?: FindingView;
   /** Digest items: the period they belong to. */
   period?: string;
+  /** Threads: the finding reported its resolution and a resolved update went out. */
+  closed?: boolean;
 }
 
 /** Storage of delivery records. */

@@ -77,10 +77,6 @@ function periodEnd(period: string): number {
   return period.length === 13 ? Date.parse(`${period}:00:00Z`) + 3_600_000 : Date.parse(`${period}T00:00:00Z`) + 86_400_000;
 }
 
-function isClosed(finding: Finding): boolean {
-  return finding.workflowStatus === 'RESOLVED' || finding.workflowStatus === 'SUPPRESSED' || finding.compliance === 'PASSED' || finding.compliance === 'COMPLIANT';
-}
-
 /** The fields of an outcome that come from the record it is about. */
 function outcomeOf(channel: Channel, record: DeliveryRecord): Omit<Outcome, 'status'> {
   return {
@@ -120,8 +116,11 @@ export class Notifier {
       if (entry === undefined) throw new Error(`route ${route.name ?? ''} names channel ${JSON.stringify(name)}, which is not configured; configured: ${[...this.byName.keys()].join(', ')}`);
       const { channel, settings } = entry;
       const base = { channel: name, type: channel.type, fingerprint: finding.fingerprint, revision };
-      if (isClosed(finding)) {
-        outcomes.push(this.report({ ...base, kind: 'alert', status: 'resolved' }));
+      if (finding.resolved !== undefined) {
+        // A resolved finding raises no alert; it closes the thread of one already sent.
+        const recipients = recipientsFor(finding, channel, this.options.teams ?? {}, route.team);
+        if (recipients.length === 0) outcomes.push(this.report({ ...base, kind: 'update', status: 'resolved' }));
+        for (const recipient of recipients) outcomes.push(this.report(await this.notifyOne(finding, analysis, route, channel, undefined, recipient, revision)));
         continue;
       }
       if (severityRank(finding.severity.label) < severityRank(channel.minSeverity)) {
@@ -147,6 +146,13 @@ export class Notifier {
     const thread = this.ledger.get(threadKey);
     const kind = thread === undefined ? 'alert' : 'update';
     const base = { channel: channel.name, type: channel.type, kind, recipient: recipient.address, fingerprint: fp, revision } as const;
+    const resolved = finding.resolved !== undefined;
+    if (resolved && (thread === undefined || thread.closed === true)) {
+      // Nothing open to close: a finding queued for a digest is simply no longer listed.
+      const item = this.ledger.get(ledgerKey.digestItem(fp, channel.name, recipient.address));
+      if (item?.status === 'queued') this.ledger.put({ ...item, status: 'digested', at: new Date(this.clock.now()).toISOString() });
+      return { ...base, kind: 'update', status: 'resolved' };
+    }
     const previous = this.ledger.get(key);
     if (previous !== undefined && previous.status !== 'failed') return { ...base, status: 'duplicate' };
     const ctx = {
@@ -154,7 +160,7 @@ export class Notifier {
       ...(route.mode === undefined ? {} : { mode: route.mode }),
       ...(route.name === undefined ? {} : { route: route.name }),
       recipientName: recipient.name,
-      ...(thread === undefined ? {} : { update: { previousSeverity: thread.severity, previousCount: thread.count } }),
+      ...(thread === undefined ? {} : { update: { previousSeverity: thread.severity, previousCount: thread.count, ...(thread.closed === true ? { reopened: true } : {}) } }),
     };
     const view = findingView(finding, analysis, ctx, kind);
     const now = new Date(this.clock.now());
@@ -169,7 +175,7 @@ export class Notifier {
       this.ledger.put({ ...record, key: itemKey, status: 'queued', view, period: item?.period ?? period });
       return { ...base, status: 'queued' };
     }
-    if (thread !== undefined && !view.escalated && channel.updates === 'suppress') {
+    if (thread !== undefined && !view.escalated && !resolved && thread.closed !== true && channel.updates === 'suppress') {
       this.ledger.put({ ...record, status: 'suppressed' });
       return { ...base, status: 'suppressed' };
     }
@@ -181,7 +187,7 @@ export class Notifier {
     if (outcome.status === 'sent' || outcome.status === 'written') {
       // The thread remembers the first message (for replies) and the highest severity told (for escalation).
       const ref = thread?.ref ?? outcome.ref;
-      this.ledger.put({ ...record, key: threadKey, kind: 'thread', ...(ref === undefined ? {} : { ref }), severity: thread !== undefined && !view.escalated ? thread.severity : finding.severity.label, count: thread?.count ?? finding.count });
+      this.ledger.put({ ...record, key: threadKey, kind: 'thread', ...(ref === undefined ? {} : { ref }), severity: thread !== undefined && !view.escalated ? thread.severity : finding.severity.label, count: thread?.count ?? finding.count, ...(resolved ? { closed: true } : {}) });
       // A finding that escalated out of the digest is no longer listed in it.
       const item = this.ledger.get(ledgerKey.digestItem(fp, channel.name, recipient.address));
       if (item?.status === 'queued') this.ledger.put({ ...item, status: 'digested', at: record.at });

@@ -20,6 +20,8 @@ export type MessageKind = 'alert' | 'update' | 'digest';
 export interface UpdateFacts {
   previousSeverity: SeverityLabel;
   previousCount: number;
+  /** The thread was closed by a resolved update and the finding is live again. */
+  reopened?: boolean;
 }
 
 /** Per-message context the finding itself does not carry. */
@@ -117,6 +119,9 @@ export interface FindingView {
   recipientName: string;
   route: string;
   escalated: boolean;
+  /** The finding reports its own resolution: this message closes its thread. */
+  resolved: boolean;
+  resolvedReason: string;
   previousSeverity: string;
   previousCount: number;
   updateLine: string;
@@ -140,9 +145,14 @@ export function findingView(finding: Finding, analysis: Analysis, ctx: ViewConte
   const ids = primary?.ids;
   const resourceId = safe(ids?.instanceId ?? ids?.bucketName ?? ids?.accessKeyId ?? ids?.principalName ?? primary?.id ?? '', 300);
   let updateLine = '';
-  if (update !== undefined) {
+  const resolved = finding.resolved !== undefined;
+  const resolvedReason = resolved ? safe(finding.resolved, 300) : '';
+  if (resolved) {
+    updateLine = `Resolved: ${resolvedReason}. No action needed.`;
+  } else if (update !== undefined) {
     const seen = `seen ${finding.count} time${finding.count === 1 ? '' : 's'}, last ${finding.lastSeen}`;
-    updateLine = escalated ? `Escalated from ${update.previousSeverity} to ${finding.severity.label}; ${seen}.` : `Still active: ${seen} (was ${update.previousCount} when first notified).`;
+    if (update.reopened === true) updateLine = `Reopened: active again after it was resolved; ${seen}.`;
+    else updateLine = escalated ? `Escalated from ${update.previousSeverity} to ${finding.severity.label}; ${seen}.` : `Still active: ${seen} (was ${update.previousCount} when first notified).`;
   }
   const accountLabel = alias === '' ? finding.account : `${alias} (${finding.account})`;
   return {
@@ -151,7 +161,7 @@ export function findingView(finding: Finding, analysis: Analysis, ctx: ViewConte
     severityTitle: finding.severity.label.charAt(0) + finding.severity.label.slice(1).toLowerCase(),
     score: finding.severity.score,
     color: style.color,
-    emoji: style.emoji,
+    emoji: resolved ? ':white_check_mark:' : style.emoji,
     teamsColor: style.teams,
     pagerdutySeverity: style.pagerduty,
     title: safe(finding.title, 250).replace(/[.\s]+$/, ''),
@@ -193,6 +203,8 @@ export function findingView(finding: Finding, analysis: Analysis, ctx: ViewConte
     recipientName: safe(ctx.recipientName ?? 'team', 80),
     route: safe(ctx.route ?? '', 100),
     escalated,
+    resolved,
+    resolvedReason,
     previousSeverity: update?.previousSeverity ?? '',
     previousCount: update?.previousCount ?? 0,
     updateLine,

@@ -8,8 +8,12 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../findings/model.js';
 import type { FindingRecord, IncidentRecord, Store } from '../store/types.js';
 
-/** `new`: first sighting; `escalated`: severity rose; `reminder`: re-alert interval passed; `repeat`: suppressed. */
-export type DedupeStatus = 'new' | 'repeat' | 'escalated' | 'reminder';
+/**
+ * `new`: first sighting; `escalated`: severity rose; `reminder`: re-alert interval passed; `repeat`:
+ * suppressed; `resolved`: the finding reports its own resolution (it closes an open alert, and never
+ * raises one); `reopened`: a finding that was resolved is live again.
+ */
+export type DedupeStatus = 'new' | 'repeat' | 'escalated' | 'reminder' | 'resolved' | 'reopened';
 
 /** What de-duplication decided for one finding. */
 export interface DedupeResult {
@@ -53,12 +57,38 @@ function joinIncident(store: Store, finding: Finding, window: number): { inciden
   return { incident, isNew: true };
 }
 
+/**
+ * A finding that reports its resolution: recorded with no open alert; it "alerts" only to close an
+ * alert that is open (so channels post a resolved update in its thread), never as a new one.
+ */
+function resolve(store: Store, finding: Finding, known: FindingRecord | undefined, settings: DedupeSettings): DedupeResult {
+  const at = finding.lastSeen;
+  const open = known !== undefined && known.alertedAt !== null;
+  const base = known ?? { fingerprint: finding.fingerprint, firstSeen: finding.firstSeen, lastSeen: at, count: finding.count, occurrences: 0, incidentId: joinIncident(store, finding, settings.incidentWindow).incident.id };
+  const record: FindingRecord = {
+    ...base,
+    type: finding.type,
+    firstSeen: earlier(base.firstSeen, finding.firstSeen),
+    lastSeen: later(base.lastSeen, at),
+    count: Math.max(base.count, finding.count),
+    occurrences: base.occurrences + 1,
+    severityLabel: finding.severity.label,
+    severityScore: finding.severity.score,
+    alertedAt: null,
+    alertedScore: null,
+  };
+  store.putFinding(record);
+  const incident = store.getIncident(record.incidentId);
+  return { status: 'resolved', alert: open, occurrences: record.occurrences, count: record.count, firstSeen: record.firstSeen, lastSeen: record.lastSeen, incident: { id: record.incidentId, findings: incident?.findings ?? 1, new: false } };
+}
+
 /** Records `finding` in `store` and decides whether it deserves an alert. */
 export function observe(store: Store, finding: Finding, settings: DedupeSettings): DedupeResult {
   return store.transaction(() => {
     const known = store.getFinding(finding.fingerprint);
     const at = finding.lastSeen;
     const score = finding.severity.score;
+    if (finding.resolved !== undefined) return resolve(store, finding, known, settings);
     if (known === undefined) {
       const { incident, isNew } = joinIncident(store, finding, settings.incidentWindow);
       const record: FindingRecord = {
@@ -78,7 +108,9 @@ export function observe(store: Store, finding: Finding, settings: DedupeSettings
       return { status: 'new', alert: true, occurrences: 1, count: finding.count, firstSeen: record.firstSeen, lastSeen: at, incident: { id: incident.id, findings: incident.findings, new: isNew } };
     }
     let status: DedupeStatus = 'repeat';
-    if (known.alertedScore === null || score > known.alertedScore) status = 'escalated';
+    // A resolved record keeps no alert; its next live sighting is news again.
+    if (known.alertedAt === null && known.alertedScore === null) status = 'reopened';
+    else if (known.alertedScore === null || score > known.alertedScore) status = 'escalated';
     else if (known.alertedAt === null || Date.parse(at) - Date.parse(known.alertedAt) >= settings.realertAfter) status = 'reminder';
     const alert = status !== 'repeat';
     const record: FindingRecord = {

@@ -50,7 +50,7 @@ export interface RouterSettings {
 export class Router {
   private readonly machine: PatternMachine<RouteMatch>;
   private readonly mutes: Mutes;
-  readonly stats: RoutingStats = { findings: 0, alerts: 0, unrouted: 0, byRoute: {}, muted: {}, dedupe: { new: 0, repeat: 0, escalated: 0, reminder: 0 }, incidentsOpened: 0, groupedIntoIncidents: 0 };
+  readonly stats: RoutingStats = { findings: 0, alerts: 0, unrouted: 0, byRoute: {}, muted: {}, dedupe: { new: 0, repeat: 0, escalated: 0, reminder: 0, resolved: 0, reopened: 0 }, incidentsOpened: 0, groupedIntoIncidents: 0 };
 
   /** `store` enables de-duplication and incidents; without it every finding is new. */
   constructor(

@@ -14,7 +14,7 @@ import type { Finding } from '../../src/findings/model.js';
 import { normalizeRecord } from '../../src/findings/normalize/index.js';
 import { guardDutyEvent, securityHubEvent } from '../../src/findings/samples.js';
 import { getAction } from '../../src/response/registry.js';
-import { FIXTURES } from '../helpers/fixtures.js';
+import { CATALOG_LISTS } from '../helpers/fixtures.js';
 
 const catalog = loadCatalog();
 const analyst = new PlaybookAnalyst(catalog);
@@ -30,9 +30,9 @@ function finding(event: unknown): Finding {
   return f;
 }
 
-/** The ids (first column) of a list in `../shared/catalog/`, sorted. */
+/** The ids (first column) of a public list in `test/fixtures/catalog/`, sorted. */
 function sharedIds(file: string): string[] {
-  return readFileSync(new URL(`../catalog/${file}`, `file://${FIXTURES}`), 'utf8')
+  return readFileSync(CATALOG_LISTS + file, 'utf8')
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'))
     .slice(1)

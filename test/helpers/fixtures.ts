@@ -4,15 +4,18 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The shared public AWS sample events beside the repository (`../shared/fixtures`). */
-export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
+/** Public AWS sample events kept in the repository (`test/fixtures/aws`), each with its source notes. */
+export const FIXTURES = fileURLToPath(new URL('../fixtures/aws/', import.meta.url));
 
-/** Reads a shared fixture as text. */
+/** Public lists of every GuardDuty finding type and Security Hub control (`test/fixtures/catalog`). */
+export const CATALOG_LISTS = fileURLToPath(new URL('../fixtures/catalog/', import.meta.url));
+
+/** Reads a fixture as text. */
 export function fixtureText(name: string): string {
   return readFileSync(FIXTURES + name, 'utf8');
 }
 
-/** Parses a shared fixture; the consolidated CloudTrail.2 sample is repaired as its notes describe. */
+/** Parses a fixture; the consolidated CloudTrail.2 sample is repaired as its notes describe. */
 export function fixture(name: string): Record<string, unknown> {
   let text = fixtureText(name);
   if (name === 'securityhub-asff-control-finding-consolidated-CloudTrail.2.json') {

@@ -35,9 +35,41 @@ describe('notifier', () => {
     const resolved = await analysed('UnauthorizedAccess:EC2/SSHBruteForce', { variant: 3 }, (f) => {
       f.severity = { label: 'HIGH', score: 8 };
       f.workflowStatus = 'RESOLVED';
+      f.resolved = 'its workflow status is RESOLVED';
     });
     expect((await n.notify(resolved.finding, resolved.analysis))[0]?.status).toBe('resolved');
     expect(hook.requests).toHaveLength(0);
+  });
+
+  it('closes an open alert with a resolved update in its thread, once; a resolved finding never raises a new alert', async () => {
+    const { hook, make } = await setup({});
+    const n = make();
+    const open = await analysed('UnauthorizedAccess:EC2/SSHBruteForce');
+    expect((await n.notify(open.finding, open.analysis))[0]).toMatchObject({ kind: 'alert', status: 'sent' });
+    const done = await analysed('UnauthorizedAccess:EC2/SSHBruteForce', { now: new Date('2026-11-24T11:00:00Z') }, (f) => {
+      f.resolved = 'GuardDuty archived it (service.archived is true)';
+    });
+    expect((await n.notify(done.finding, done.analysis))[0]).toMatchObject({ kind: 'update', status: 'sent' });
+    expect(hook.requests).toHaveLength(2);
+    const update = JSON.parse(hook.requests[1]?.body ?? '{}') as { event: string; message: string; finding: { resolved: boolean; resolvedReason: string } };
+    expect(update.event).toBe('finding.resolved');
+    expect(update.message).toBe('Resolved: GuardDuty archived it (service.archived is true). No action needed.');
+    expect(update.finding.resolved).toBe(true);
+    // Seen resolved again: the thread is closed, nothing more is sent.
+    const again = await analysed('UnauthorizedAccess:EC2/SSHBruteForce', { now: new Date('2026-11-24T12:00:00Z') }, (f) => {
+      f.resolved = 'GuardDuty archived it (service.archived is true)';
+    });
+    expect((await n.notify(again.finding, again.analysis))[0]).toMatchObject({ status: 'resolved' });
+    // Never alerted, then resolved: nothing to close, nothing sent.
+    const other = await analysed('Recon:EC2/PortProbeUnprotectedPort', {}, (f) => {
+      f.resolved = 'GuardDuty archived it (service.archived is true)';
+    });
+    expect((await n.notify(other.finding, other.analysis))[0]).toMatchObject({ status: 'resolved' });
+    expect(hook.requests).toHaveLength(2);
+    // Live again after it was resolved: an update in the same thread that says so.
+    const back = await analysed('UnauthorizedAccess:EC2/SSHBruteForce', { now: new Date('2026-11-25T12:00:00Z') });
+    expect((await n.notify(back.finding, back.analysis))[0]).toMatchObject({ kind: 'update', status: 'sent' });
+    expect((JSON.parse(hook.requests[2]?.body ?? '{}') as { message: string }).message).toMatch(/^Reopened: /);
   });
 
   it('sends each team its own copy, by account or resource tag, and falls back to the channel default', async () => {

@@ -80,6 +80,21 @@ describe.each([
     }
   });
 
+  it('a resolved finding closes its open alert once, never raises one, and a live one after it is reopened', () => {
+    const store: Store = open();
+    const resolved = (f: Finding): Finding => ({ ...f, resolved: 'GuardDuty archived it (service.archived is true)' });
+    try {
+      expect(observe(store, gd('Backdoor:EC2/Spambot', { at: '2026-11-20T10:00:00.000Z' }), SETTINGS)).toMatchObject({ status: 'new', alert: true });
+      expect(observe(store, resolved(gd('Backdoor:EC2/Spambot', { at: '2026-11-20T11:00:00.000Z' })), SETTINGS)).toMatchObject({ status: 'resolved', alert: true });
+      expect(observe(store, resolved(gd('Backdoor:EC2/Spambot', { at: '2026-11-20T12:00:00.000Z' })), SETTINGS)).toMatchObject({ status: 'resolved', alert: false });
+      expect(observe(store, gd('Backdoor:EC2/Spambot', { at: '2026-11-20T13:00:00.000Z' }), SETTINGS)).toMatchObject({ status: 'reopened', alert: true, occurrences: 4 });
+      // Resolved at first sight: nothing to close, nothing to raise.
+      expect(observe(store, resolved(gd('Trojan:EC2/DNSDataExfiltration', { at: '2026-11-20T10:00:00.000Z' })), SETTINGS)).toMatchObject({ status: 'resolved', alert: false });
+    } finally {
+      store.close();
+    }
+  });
+
   it('groups findings about one instance within the window into one incident, and only those', () => {
     const store: Store = open();
     try {

@@ -5,6 +5,7 @@
  */
 import type { Finding } from '../../findings/model.js';
 import { getAction } from '../../response/registry.js';
+import { resolvedAnalysis } from '../resolved.js';
 import type { Analysis, Analyst, ProposedAction, Step } from '../types.js';
 import { type Catalog, loadCatalog } from './catalog.js';
 import { cleanText, consoleUrl, render, shellQuote } from './render.js';
@@ -127,6 +128,7 @@ export class PlaybookAnalyst implements Analyst {
 
   /** Synchronous analysis, for callers that need no promise. */
   analyzeSync(finding: Finding): Analysis {
+    if (finding.resolved !== undefined) return resolvedAnalysis(finding);
     const pb = this.catalog.resolve(finding);
     return pb === undefined ? genericAnalysis(finding) : renderPlaybook(pb, finding);
   }

@@ -23,7 +23,9 @@ export function markdownBlock(result: TriageResult): string {
   const out: string[] = [];
   out.push(`## ${f.severity.label}: ${mdEscape(cleanText(f.title, 300))}`);
   out.push('');
+  if (a.status === 'resolved') out.push(`> **Resolved**: ${mdEscape(cleanText(a.statusReason ?? '', 500))}. No action needed.`, '');
   out.push(`| | |\n|---|---|`);
+  out.push(`| Status | ${a.status === 'resolved' ? 'resolved' : 'active'} |`);
   out.push(`| Type | ${mdEscape(cleanText(f.type))} |`);
   out.push(`| Severity | ${f.severity.label} (${f.severity.score}/100) |`);
   out.push(`| Account / region | ${f.account} / ${mdEscape(f.region)} |`);

@@ -53,6 +53,7 @@ export class TextFormatter {
     const lines: string[] = [];
     lines.push(`${c.bold('■')} ${this.severity(f.severity.label, f.severity.score)}  ${c.bold(cleanText(f.type))}  ${c.dim(`${f.account} ${f.region}`)}`);
     lines.push(wrap(cleanText(f.title, 500), width, '  '));
+    if (a.status === 'resolved') lines.push(c.green(wrap(`RESOLVED: ${cleanText(a.statusReason ?? '', 500)}. No action needed.`, width, '  ')));
     const r = f.resources[0];
     if (r !== undefined) lines.push(c.dim(`  Resource: ${r.type} ${cleanText(r.id)}${f.resources.length > 1 ? ` (+${f.resources.length - 1} more)` : ''}`));
     lines.push(c.dim(`  Seen ${f.count} time(s), ${f.firstSeen} → ${f.lastSeen} · ${provenance(a)}`));

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { controlRegion, fingerprint } from '../fingerprint.js';
 import { SEVERITY_LABELS, type Finding, type Resource, type Source } from '../model.js';
+import { asffResolution } from '../status.js';
 import { asffSeverity, idsFromArn, isObject, regionOfArn, requireDate, resource, str, validate } from './common.js';
 
 const resourceSchema = z.looseObject({
@@ -178,5 +179,7 @@ export function normalizeAsff(value: unknown, where: string, what: string): Find
   const workflow = f.Workflow?.Status ?? f.WorkflowState;
   if (workflow !== undefined) out.workflowStatus = workflow;
   if (f.Compliance?.Status !== undefined) out.compliance = f.Compliance.Status;
+  const resolved = asffResolution({ complianceStatus: f.Compliance?.Status, workflowStatus: workflow, recordState: f.RecordState });
+  if (resolved !== undefined) out.resolved = resolved;
   return out;
 }

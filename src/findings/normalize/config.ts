@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { controlRegion, fingerprint } from '../fingerprint.js';
 import type { Finding, ResourceIds } from '../model.js';
+import { configResolution } from '../status.js';
 import { LIMITS, asffTypeFromCfn, idsFromArn, requireDate, resource, severityFromWord, str, validate } from './common.js';
 
 const evaluation = z.looseObject({
@@ -49,7 +50,7 @@ export function normalizeConfig(value: unknown, where: string, what: string): Fi
   const description =
     f.newEvaluationResult.annotation ??
     `AWS Config rule ${f.configRuleName} evaluated ${f.resourceType} ${f.resourceId} as ${result}.`;
-  return {
+  const out: Finding = {
     id: `${f.configRuleARN ?? f.configRuleName}/${f.resourceType}/${f.resourceId}`,
     fingerprint: fingerprint({ kind: 'control', control: `config:${f.configRuleName}`, account: f.awsAccountId, region: controlRegion(f.awsRegion, resources), resourceIds: [`${f.resourceType}/${f.resourceId}`] }),
     source: 'config',
@@ -68,4 +69,7 @@ export function normalizeConfig(value: unknown, where: string, what: string): Fi
     details,
     raw: value,
   };
+  const resolved = configResolution(result);
+  if (resolved !== undefined) out.resolved = resolved;
+  return out;
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { fingerprint } from '../fingerprint.js';
 import type { Finding, Resource } from '../model.js';
+import { guardDutyResolution } from '../status.js';
 import { LIMITS, arnName, guardDutySeverity, isObject, requireDate, resource, str, tagList, validate } from './common.js';
 
 const schema = z.looseObject({
@@ -239,7 +240,7 @@ export function normalizeGuardDuty(value: unknown, where: string, what: string):
   const field = (name: string): string => (where === '' ? name : `${where}.${name}`);
   const createdAt = requireDate(f.createdAt, field('createdAt'), what);
   const updatedAt = requireDate(f.updatedAt, field('updatedAt'), what);
-  return {
+  const out: Finding = {
     id: f.arn ?? f.id,
     fingerprint: fingerprint({ kind: 'product', product: 'guardduty', account: f.accountId, region: f.region, nativeId: f.id }),
     source: 'guardduty',
@@ -257,4 +258,7 @@ export function normalizeGuardDuty(value: unknown, where: string, what: string):
     details: { ...details(service), ...resourceDetails(obj(raw.resource)) },
     raw: value,
   };
+  const resolved = guardDutyResolution(f.service?.archived);
+  if (resolved !== undefined) out.resolved = resolved;
+  return out;
 }

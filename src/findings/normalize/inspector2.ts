@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { fingerprint } from '../fingerprint.js';
 import type { Finding, Resource } from '../model.js';
+import { inspectorResolution } from '../status.js';
 import { LIMITS, idsFromArn, isObject, regionOfArn, requireDate, resource, severityFromWord, str, validate } from './common.js';
 
 const INSPECTOR_TYPES: Record<string, string> = {
@@ -90,5 +91,7 @@ export function normalizeInspector2(value: unknown, where: string, what: string)
   const rec = f.remediation?.recommendation;
   if (rec?.text !== undefined) out.remediation = rec.Url === undefined ? { text: rec.text } : { text: rec.text, url: rec.Url };
   if (f.status !== undefined) out.workflowStatus = f.status;
+  const resolved = inspectorResolution(f.status);
+  if (resolved !== undefined) out.resolved = resolved;
   return out;
 }

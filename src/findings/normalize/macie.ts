@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { fingerprint } from '../fingerprint.js';
 import type { Finding } from '../model.js';
+import { macieResolution } from '../status.js';
 import { LIMITS, requireDate, resource, severityFromWord, str, tagList, validate } from './common.js';
 
 const schema = z.looseObject({
@@ -48,7 +49,7 @@ export function normalizeMacie(value: unknown, where: string, what: string): Fin
   if (sample === true) details.sample = 'true';
   const createdAt = requireDate(f.createdAt, field('createdAt'), what);
   const updatedAt = requireDate(f.updatedAt, field('updatedAt'), what);
-  return {
+  const out: Finding = {
     id: f.id,
     fingerprint: fingerprint({ kind: 'product', product: 'macie', account: f.accountId, region: f.region, nativeId: f.id }),
     source: 'macie',
@@ -66,4 +67,7 @@ export function normalizeMacie(value: unknown, where: string, what: string): Fin
     details,
     raw: value,
   };
+  const resolved = macieResolution(raw.archived);
+  if (resolved !== undefined) out.resolved = resolved;
+  return out;
 }

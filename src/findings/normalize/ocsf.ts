@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { controlRegion, fingerprint } from '../fingerprint.js';
 import type { Finding, Resource } from '../model.js';
+import { ocsfResolution } from '../status.js';
 import { LIMITS, asffTypeFromCfn, idsFromArn, isObject, requireDate, resource, severityFromWord, str, tagList, validate } from './common.js';
 
 const schema = z.looseObject({
@@ -26,9 +27,10 @@ const schema = z.looseObject({
     .array(z.looseObject({ type: str(256), uid: str(LIMITS.id), region: z.string().max(32).optional() }))
     .max(32)
     .optional(),
-  compliance: z.looseObject({ control: z.string().max(64).optional(), status: z.string().max(32).optional() }).optional(),
+  compliance: z.looseObject({ control: z.string().max(64).optional(), status: z.string().max(32).optional(), status_id: z.number().int().optional() }).optional(),
   remediation: z.looseObject({ desc: z.string().max(LIMITS.shortText).optional(), references: z.array(z.string().max(2048)).max(20).optional() }).optional(),
   status: z.string().max(32).optional(),
+  status_id: z.number().int().optional(),
   time_dt: z.string().max(64).optional(),
   count: z.number().int().min(0).optional(),
 });
@@ -92,5 +94,7 @@ export function normalizeOcsf(value: unknown, where: string, what: string): Find
     const status = f.compliance.status.toUpperCase();
     out.compliance = status === 'FAIL' ? 'FAILED' : status === 'PASS' ? 'PASSED' : status;
   }
+  const resolved = ocsfResolution({ complianceStatusId: f.compliance?.status_id, complianceStatus: f.compliance?.status, statusId: f.status_id, status: f.status });
+  if (resolved !== undefined) out.resolved = resolved;
   return out;
 }
