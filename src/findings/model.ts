@@ -71,6 +71,11 @@ export interface Finding {
    */
   resolved?: string;
   /**
+   * The Security Hub custom action that sent the finding (a `Security Hub Findings - Custom
+   * Action` event): its name, description and ARN, kept for routing.
+   */
+  customAction?: { name: string; description?: string; arn?: string };
+  /**
    * A few well-known facts about the finding (remote port, protocol, country, domain, CVE, ...),
    * flat and short, for explanations. Never used as an action target.
    */

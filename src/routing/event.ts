@@ -29,6 +29,21 @@ export function eventOf(finding: Finding): Record<string, unknown> {
   const raw = finding.raw;
   const ocsf = finding.source === 'securityhub' && raw !== null && typeof raw === 'object' && 'finding_info' in raw;
   const envelope = ENVELOPES[finding.source];
+  const action = finding.customAction;
+  if (action !== undefined) {
+    // As a custom action sends it: the action's ARN in resources, its name beside the findings.
+    return {
+      version: '0',
+      id: finding.id,
+      'detail-type': 'Security Hub Findings - Custom Action',
+      source: envelope.source,
+      account: finding.account,
+      time: finding.lastSeen,
+      region: finding.region,
+      resources: action.arn === undefined ? [] : [action.arn],
+      detail: { actionName: action.name, actionDescription: action.description ?? '', findings: [raw] },
+    };
+  }
   return {
     version: '0',
     id: finding.id,

@@ -325,8 +325,8 @@ describe('envelopes and unsupported input', () => {
     expect(fails(null).code).toBe('NotAnObject');
     expect(fails({ hello: 'world' }).code).toBe('UnsupportedRecord');
     expect(fails({ 'detail-type': 'GuardDuty Finding' }).code).toBe('MissingField');
-    expect(fails({ 'detail-type': 'Security Hub Findings - Imported', detail: { findings: 'no' } }).code).toBe('InvalidField');
-    expect(fails({ 'detail-type': 'Security Hub Findings - Imported', detail: { findings: [] } }).code).toBe('EmptyInput');
+    expect(fails({ 'detail-type': 'Security Hub Findings - Imported', source: 'aws.securityhub', detail: { findings: 'no' } }).code).toBe('InvalidField');
+    expect(fails({ 'detail-type': 'Security Hub Findings - Imported', source: 'aws.securityhub', detail: { findings: [] } }).code).toBe('EmptyInput');
   });
 });
 

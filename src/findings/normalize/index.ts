@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import type { Finding } from '../model.js';
 import { normalizeAsff } from './asff.js';
 import { isObject } from './common.js';
+import { type One, pageOf, rawNormalizer } from './shape.js';
 import { normalizeConfig } from './config.js';
 import { normalizeGuardDuty } from './guardduty.js';
 import { normalizeInspector2 } from './inspector2.js';
@@ -15,30 +16,36 @@ import { normalizeOcsf } from './ocsf.js';
 /** What one input record became: findings, and errors for the parts that could not be read. */
 export type Normalized = Finding | InputError;
 
-type One = (value: unknown, where: string, what: string) => Finding;
+interface EventSpec {
+  many?: true;
+  normalize: One;
+  /** Facts the event carries beside its findings, kept on each finding. */
+  decorate?: (event: Record<string, unknown>, detail: Record<string, unknown>, finding: Finding) => void;
+}
+
+/** A Security Hub custom action's name, description and ARN (the event's first resource), kept for routing. */
+function customAction(event: Record<string, unknown>, detail: Record<string, unknown>, finding: Finding): void {
+  const name = typeof detail.actionName === 'string' ? detail.actionName.slice(0, 256) : '';
+  const action: NonNullable<Finding['customAction']> = { name };
+  if (typeof detail.actionDescription === 'string') action.description = detail.actionDescription.slice(0, 1024);
+  const arn = Array.isArray(event.resources) ? event.resources.find((r): r is string => typeof r === 'string' && r.includes(':action/custom/')) : undefined;
+  if (arn !== undefined) action.arn = arn.slice(0, 512);
+  finding.customAction = action;
+}
 
 /** EventBridge detail-types firebreak reads, with the normalizer for their `detail`. */
-const EVENTS: Record<string, { many?: true; normalize: One }> = {
-  'GuardDuty Finding': { normalize: normalizeGuardDuty },
-  'Security Hub Findings - Imported': { many: true, normalize: normalizeAsff },
-  'Findings Imported V2': { many: true, normalize: normalizeOcsf },
-  'Inspector2 Finding': { normalize: normalizeInspector2 },
-  'Macie Finding': { normalize: normalizeMacie },
-  'Config Rules Compliance Change': { normalize: normalizeConfig },
-};
+const EVENTS = new Map<string, EventSpec>([
+  ['GuardDuty Finding', { normalize: normalizeGuardDuty }],
+  ['Security Hub Findings - Imported', { many: true, normalize: normalizeAsff }],
+  ['Security Hub Findings - Custom Action', { many: true, normalize: normalizeAsff, decorate: customAction }],
+  ['Findings Imported V2', { many: true, normalize: normalizeOcsf }],
+  ['Inspector2 Finding', { normalize: normalizeInspector2 }],
+  ['Macie Finding', { normalize: normalizeMacie }],
+  ['Config Rules Compliance Change', { normalize: normalizeConfig }],
+]);
 
 /** The EventBridge detail-types firebreak understands. */
-export const SUPPORTED_DETAIL_TYPES = Object.keys(EVENTS);
-
-function rawNormalizer(v: Record<string, unknown>): One | undefined {
-  if ('SchemaVersion' in v && 'ProductArn' in v) return normalizeAsff;
-  if ('finding_info' in v && 'cloud' in v) return normalizeOcsf;
-  if ('findingArn' in v && 'awsAccountId' in v) return normalizeInspector2;
-  if ('resourcesAffected' in v && 'accountId' in v) return normalizeMacie;
-  if ('service' in v && 'resource' in v && 'accountId' in v) return normalizeGuardDuty;
-  if ('configRuleName' in v && 'newEvaluationResult' in v) return normalizeConfig;
-  return undefined;
-}
+export const SUPPORTED_DETAIL_TYPES = [...EVENTS.keys()];
 
 function attempt(fn: One, value: unknown, where: string, what: string): Normalized {
   try {
@@ -59,6 +66,11 @@ function many(fn: One, list: unknown[], where: string, what: string): Normalized
   return list.map((item, i) => attempt(fn, item, `${where}[${i}]`, what));
 }
 
+function decorated(spec: EventSpec, event: Record<string, unknown>, detail: Record<string, unknown>, out: Normalized[]): Normalized[] {
+  if (spec.decorate !== undefined) for (const f of out) if (!(f instanceof InputError)) spec.decorate(event, detail, f);
+  return out;
+}
+
 /**
  * Normalizes one input record. `what` names its position for messages (for example
  * `events.jsonl line 3 (record 2)`). Never throws for bad input: problems come back as `InputError`s
@@ -74,7 +86,7 @@ export function normalizeRecord(value: unknown, what: string): Normalized[] {
     if (typeof detailType !== 'string') {
       return [new InputError('InvalidField', `${what}: field "detail-type" must be a string`, { field: 'detail-type' })];
     }
-    const spec = EVENTS[detailType];
+    const spec = EVENTS.get(detailType);
     if (spec === undefined) {
       const shown = detailType.length > 80 ? `${detailType.slice(0, 80)}...` : detailType;
       return [
@@ -84,6 +96,10 @@ export function normalizeRecord(value: unknown, what: string): Normalized[] {
           { field: 'detail-type' },
         ),
       ];
+    }
+    if (typeof value.source !== 'string') {
+      const code = value.source === undefined ? 'MissingField' : 'InvalidField';
+      return [new InputError(code, `${what}: EventBridge event field "source" ${value.source === undefined ? 'is required but missing' : 'must be a string'}`, { field: 'source' })];
     }
     const detail = value.detail;
     if (!isObject(detail)) {
@@ -96,20 +112,21 @@ export function normalizeRecord(value: unknown, what: string): Normalized[] {
         const code = findings === undefined ? 'MissingField' : 'InvalidField';
         return [new InputError(code, `${what}: field "detail.findings" ${findings === undefined ? 'is required but missing' : 'must be an array'}`, { field: 'detail.findings' })];
       }
-      return many(spec.normalize, findings, 'detail.findings', what);
+      return decorated(spec, value, detail, many(spec.normalize, findings, 'detail.findings', what));
     }
-    return [attempt(spec.normalize, detail, 'detail', what)];
+    return decorated(spec, value, detail, [attempt(spec.normalize, detail, 'detail', what)]);
   }
-  for (const key of ['Findings', 'findings']) {
-    const list = value[key];
-    if (Array.isArray(list) && Object.keys(value).every((k) => k === key || k === 'NextToken' || k === 'nextToken')) {
-      return list.length === 0 ? [] : many((v, w, x) => {
-        if (!isObject(v)) throw new InputError('NotAnObject', `${x}: field "${w}" must be a finding object`, { field: w });
-        const fn = rawNormalizer(v);
-        if (fn === undefined) throw new InputError('UnsupportedRecord', `${x}: field "${w}" is not a supported finding`, { field: w });
-        return fn(v, w, x);
-      }, list, key, what);
-    }
+  if (isObject(value.detail) && (typeof value.source === 'string' || 'version' in value)) {
+    return [new InputError('MissingField', `${what}: an EventBridge event without field "detail-type"; expected one of ${SUPPORTED_DETAIL_TYPES.map((t) => JSON.stringify(t)).join(', ')}`, { field: 'detail-type' })];
+  }
+  const page = pageOf(value);
+  if (page !== undefined) {
+    return page.list.length === 0 ? [] : many((v, w, x) => {
+      if (!isObject(v)) throw new InputError('NotAnObject', `${x}: field "${w}" must be a finding object`, { field: w });
+      const fn = rawNormalizer(v);
+      if (fn === undefined) throw new InputError('UnsupportedRecord', `${x}: field "${w}" is not a supported finding`, { field: w });
+      return fn(v, w, x);
+    }, page.list, page.key, what);
   }
   const fn = rawNormalizer(value);
   if (fn === undefined) {

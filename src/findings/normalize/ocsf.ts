@@ -3,6 +3,7 @@
  * event (Compliance, Detection and Vulnerability Finding classes).
  */
 import { z } from 'zod';
+import { InputError } from '../errors.js';
 import { controlRegion, fingerprint } from '../fingerprint.js';
 import type { Finding, Resource } from '../model.js';
 import { ocsfResolution } from '../status.js';
@@ -19,7 +20,7 @@ const schema = z.looseObject({
     last_seen_time_dt: z.string().max(64).optional(),
     created_time_dt: z.string().max(64).optional(),
   }),
-  metadata: z.looseObject({ product: z.looseObject({ name: z.string().max(128).optional(), uid: z.string().max(LIMITS.id).optional() }).optional() }),
+  metadata: z.looseObject({ version: z.string().max(32).optional(), product: z.looseObject({ name: z.string().max(128).optional(), uid: z.string().max(LIMITS.id).optional() }).optional() }),
   severity: z.string().max(32).optional(),
   severity_id: z.number().int().min(0).max(99).optional(),
   cloud: z.looseObject({ account: z.looseObject({ uid: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id') }), region: str(32) }),
@@ -41,6 +42,10 @@ const SEVERITY_IDS = ['INFORMATIONAL', 'INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH',
 export function normalizeOcsf(value: unknown, where: string, what: string): Finding {
   const f = validate(schema, value, where, what);
   const field = (name: string): string => (where === '' ? name : `${where}.${name}`);
+  const version = f.metadata.version;
+  if (version !== undefined && !/^[1-9]\d*\./.test(version)) {
+    throw new InputError('UnsupportedRecord', `${what}: field "${field('metadata.version')}" is OCSF schema ${JSON.stringify(version.slice(0, 32))}; firebreak reads OCSF 1.0 and later (Security Hub writes 1.1 or later)`, { field: field('metadata.version') });
+  }
   const account = f.cloud.account.uid;
   const region = f.cloud.region;
   const productName = f.metadata.product?.name ?? 'Security Hub';
