@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { controlRegion, fingerprint } from '../fingerprint.js';
 import { SEVERITY_LABELS, type Finding, type Resource, type Source } from '../model.js';
 import { asffResolution } from '../status.js';
+import { controlIdOf } from './controls.js';
 import { asffSeverity, idsFromArn, isObject, regionOfArn, requireDate, resource, str, validate } from './common.js';
 
 const resourceSchema = z.looseObject({
@@ -72,13 +73,6 @@ function productOf(f: Asff): { name: string; family: string } {
   return { name: f.ProductName ?? f.ProductFields?.['aws/securityhub/ProductName'] ?? names[family] ?? family, family };
 }
 
-/** The security control id of a control finding, or undefined for product findings. */
-export function controlIdOf(f: { Compliance?: { SecurityControlId?: string | undefined } | undefined; ProductFields?: Record<string, string> | undefined; GeneratorId: string }): string | undefined {
-  const id = f.Compliance?.SecurityControlId ?? f.ProductFields?.ControlId;
-  if (id !== undefined && id !== '') return id;
-  const m = /^security-control\/(.+)$/.exec(f.GeneratorId);
-  return m?.[1];
-}
 
 function details(f: Asff, productFamily: string): Record<string, string | number> {
   const out: Record<string, string | number> = {};
