@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { PlaybookAnalyst } from '../../src/analysis/playbooks/analyst.js';
 import { loadCatalog, textFields } from '../../src/analysis/playbooks/catalog.js';
 import { knownControlFinding, knownControls, knownTypes } from '../../src/analysis/playbooks/coverage.js';
-import { VARIABLES } from '../../src/analysis/playbooks/render.js';
+import { HINT, VARIABLES, withoutHints } from '../../src/analysis/playbooks/render.js';
 import type { Analysis } from '../../src/analysis/types.js';
 import type { Finding } from '../../src/findings/model.js';
 import { normalizeRecord } from '../../src/findings/normalize/index.js';
@@ -46,7 +46,10 @@ function problems(f: Finding, a: Analysis): string[] {
   for (const [where, text] of textFields(a)) {
     if (text.trim() === '') out.push(`${where} is empty`);
     if (/undefined|NaN|\[object Object\]|\{\{|\}\}/.test(text)) out.push(`${where} has a leftover: ${text.slice(0, 120)}`);
-    const hole = PLACEHOLDERS.find((p) => text.includes(p));
+    // A command may show an id the finding cannot carry when its step says how to find it.
+    const step = /^steps\[(\d+)\]\.(detail|commands)/.exec(where);
+    const detail = step === null ? '' : (a.steps[Number(step[1])]?.detail ?? '');
+    const hole = PLACEHOLDERS.find((p) => (step?.[2] === 'detail' ? withoutHints(text) : text).includes(p) && !(step?.[2] === 'commands' && detail.includes(`${HINT} ${p}:`)));
     if (hole !== undefined) out.push(`${where} prints ${hole}: the sample lacks the value`);
   }
   for (const act of a.actions) {

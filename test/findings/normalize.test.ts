@@ -146,7 +146,7 @@ describe('Security Hub ASFF', () => {
         id: 'arn:aws::ec2:us-east-1:193043430472:instance/i-0c10c2c7863d1a356',
         region: 'us-east-1',
         tags: { Name: 'kubectl' },
-        ids: { instanceId: 'i-0c10c2c7863d1a356', remoteIp: '199.241.229.197' },
+        ids: { instanceId: 'i-0c10c2c7863d1a356', remoteIp: '199.241.229.197', subnetId: 'subnet-4975b475', vpcId: 'vpc-a0c2d7c7' },
       },
     ]);
     expect(f.details).toMatchObject({ connectionDirection: 'INBOUND', localPort: 22, remotePort: 46717, country: 'United States', city: 'Dubuque' });

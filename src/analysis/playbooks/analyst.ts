@@ -8,7 +8,7 @@ import { getAction } from '../../response/registry.js';
 import { resolvedAnalysis } from '../resolved.js';
 import type { Analysis, Analyst, ProposedAction, Step } from '../types.js';
 import { type Catalog, loadCatalog } from './catalog.js';
-import { cleanText, consoleUrl, render, shellQuote } from './render.js';
+import { cleanText, consoleUrl, findHints, render, shellQuote } from './render.js';
 import type { Playbook } from './schema.js';
 
 /** The proposed actions of a playbook, one per structured target the finding carries. */
@@ -43,12 +43,11 @@ export function proposeActions(pb: Playbook, finding: Finding): ProposedAction[]
 export function renderPlaybook(pb: Playbook, finding: Finding): Analysis {
   // A step whose title, or a command, is wholly conditional is left out when its condition fails.
   const steps: Step[] = pb.steps
-    .map((s) => ({
-      phase: s.phase,
-      title: render(s.title, finding, 'text').trim(),
-      detail: render(s.detail, finding, 'text').trim(),
-      commands: s.commands.map((c) => render(c, finding, 'shell').trim()).filter((c) => c !== ''),
-    }))
+    .map((s) => {
+      const commands = s.commands.map((c) => render(c, finding, 'shell').trim()).filter((c) => c !== '');
+      const detail = [render(s.detail, finding, 'text').trim(), ...findHints(commands)].filter((t) => t !== '').join(' ');
+      return { phase: s.phase, title: render(s.title, finding, 'text').trim(), detail, commands };
+    })
     .filter((s) => s.title !== '');
   const analysis: Analysis = {
     analyst: 'playbook',

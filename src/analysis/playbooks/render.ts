@@ -13,6 +13,14 @@ export type RenderContext = 'text' | 'shell' | 'hcl' | 'yaml';
 
 type Getter = (f: Finding) => string | string[] | number | undefined;
 
+/** A template variable: how to read it, what stands in when the finding lacks it, and how a person finds it then. */
+export interface Variable {
+  get: Getter;
+  placeholder: string;
+  /** For ids commands need: where to look when the finding does not carry it. */
+  find?: string;
+}
+
 function idOf(f: Finding, key: string): string | string[] | undefined {
   for (const r of f.resources) {
     const v = r.ids[key];
@@ -59,7 +67,7 @@ export function consoleUrl(f: Finding): string {
 }
 
 /** Every variable a template may use, with its placeholder when the finding lacks it. */
-export const VARIABLES: Record<string, { get: Getter; placeholder: string }> = {
+export const VARIABLES: Record<string, Variable> = {
   account: { get: (f) => f.account, placeholder: '<account-id>' },
   region: { get: (f) => f.region, placeholder: '<region>' },
   type: { get: (f) => f.type, placeholder: '<finding-type>' },
@@ -69,28 +77,47 @@ export const VARIABLES: Record<string, { get: Getter; placeholder: string }> = {
   score: { get: (f) => f.severity.score, placeholder: '<score>' },
   count: { get: (f) => f.count, placeholder: '1' },
   firstSeen: { get: (f) => f.firstSeen, placeholder: '<first-seen>' },
+  /** One hour before the finding was first seen, in epoch milliseconds (CloudWatch Logs' --start-time). */
+  startTimeMs: { get: (f) => (Number.isNaN(Date.parse(f.firstSeen)) ? undefined : Date.parse(f.firstSeen) - 3_600_000), placeholder: '<start-time-ms>' },
   lastSeen: { get: (f) => f.lastSeen, placeholder: '<last-seen>' },
   findingId: { get: (f) => f.id, placeholder: '<finding-id>' },
   resourceType: { get: (f) => primary(f)?.type, placeholder: '<resource-type>' },
   resourceId: { get: (f) => primary(f)?.id, placeholder: '<resource-id>' },
-  instanceId: { get: (f) => idOf(f, 'instanceId'), placeholder: '<instance-id>' },
+  instanceId: { get: (f) => idOf(f, 'instanceId'), placeholder: '<instance-id>', find: 'the instance id (i-...) is in the finding\'s resource, or list them with: aws ec2 describe-instances --query "Reservations[].Instances[].InstanceId"' },
+  vpcId: { get: (f) => idOf(f, 'vpcId'), placeholder: '<vpc-id>', find: 'list the VPCs with: aws ec2 describe-vpcs --query "Vpcs[].[VpcId,IsDefault,CidrBlock]"' },
+  subnetId: { get: (f) => idOf(f, 'subnetId'), placeholder: '<subnet-id>', find: 'list the subnets with: aws ec2 describe-subnets --query "Subnets[].[SubnetId,VpcId,MapPublicIpOnLaunch]"' },
+  networkInterfaceId: { get: (f) => idOf(f, 'networkInterfaceId'), placeholder: '<network-interface-id>', find: 'list the interfaces with: aws ec2 describe-network-interfaces --query "NetworkInterfaces[].[NetworkInterfaceId,SourceDestCheck]"' },
+  volumeId: { get: (f) => idOf(f, 'volumeId'), placeholder: '<volume-id>', find: 'list unencrypted volumes with: aws ec2 describe-volumes --filters Name=encrypted,Values=false --query "Volumes[].VolumeId"' },
+  networkAclId: { get: (f) => idOf(f, 'networkAclId'), placeholder: '<network-acl-id>', find: 'list the network ACLs with: aws ec2 describe-network-acls --query "NetworkAcls[].[NetworkAclId,VpcId]"' },
+  launchTemplateId: { get: (f) => idOf(f, 'launchTemplateId'), placeholder: '<launch-template-id>', find: 'list the launch templates with: aws ec2 describe-launch-templates --query "LaunchTemplates[].LaunchTemplateId"' },
+  queueUrl: { get: (f) => idOf(f, 'queueUrl'), placeholder: '<queue-url>', find: 'get it with: aws sqs get-queue-url --queue-name NAME' },
+  queueName: { get: (f) => idOf(f, 'queueName'), placeholder: '<queue-name>' },
+  topicArn: { get: (f) => idOf(f, 'topicArn'), placeholder: '<topic-arn>', find: 'list the topics with: aws sns list-topics' },
+  serviceName: { get: (f) => idOf(f, 'serviceName'), placeholder: '<service-name>', find: 'list the services with: aws ecs list-services --cluster CLUSTER' },
+  detectorId: { get: (f) => idOf(f, 'detectorId'), placeholder: '<detector-id>', find: 'get it with: aws guardduty list-detectors' },
+  apiId: { get: (f) => idOf(f, 'apiId'), placeholder: '<api-id>', find: 'list the APIs with: aws appsync list-graphql-apis --query "graphqlApis[].[apiId,name]"' },
+  listenerArn: { get: (f) => idOf(f, 'listenerArn'), placeholder: '<listener-arn>', find: 'list the listeners with: aws elbv2 describe-listeners --load-balancer-arn LOAD_BALANCER_ARN' },
+  loadBalancerArn: { get: (f) => idOf(f, 'loadBalancerArn'), placeholder: '<load-balancer-arn>', find: 'list the load balancers with: aws elbv2 describe-load-balancers --query "LoadBalancers[].LoadBalancerArn"' },
+  loadBalancerName: { get: (f) => idOf(f, 'loadBalancerName'), placeholder: '<load-balancer-name>', find: 'list them with: aws elb describe-load-balancers --query "LoadBalancerDescriptions[].LoadBalancerName"' },
+  policyArn: { get: (f) => idOf(f, 'policyArn'), placeholder: '<policy-arn>', find: 'list your policies with: aws iam list-policies --scope Local --query "Policies[].Arn"' },
+  dbClusterIdentifier: { get: (f) => idOf(f, 'dbClusterIdentifier'), placeholder: '<db-cluster-id>', find: 'list the clusters with: aws rds describe-db-clusters --query "DBClusters[].DBClusterIdentifier"' },
   securityGroupIds: { get: (f) => idOf(f, 'securityGroupIds'), placeholder: '<security-group-id>' },
-  securityGroupId: { get: (f) => [idOf(f, 'securityGroupIds')].flat()[0], placeholder: '<security-group-id>' },
-  accessKeyId: { get: (f) => idOf(f, 'accessKeyId'), placeholder: '<access-key-id>' },
+  securityGroupId: { get: (f) => [idOf(f, 'securityGroupIds')].flat()[0], placeholder: '<security-group-id>', find: 'list the groups with: aws ec2 describe-security-groups --query "SecurityGroups[].[GroupId,GroupName,VpcId]"' },
+  accessKeyId: { get: (f) => idOf(f, 'accessKeyId'), placeholder: '<access-key-id>', find: 'list the user\'s keys with: aws iam list-access-keys --user-name USER' },
   principalName: { get: (f) => idOf(f, 'principalName'), placeholder: '<principal-name>' },
   principalType: { get: (f) => idOf(f, 'principalType'), placeholder: '<principal-type>' },
   bucketName: { get: (f) => idOf(f, 'bucketName'), placeholder: '<bucket-name>' },
   remoteIp: { get: (f) => idOf(f, 'remoteIp'), placeholder: '<remote-ip>' },
-  clusterName: { get: (f) => idOf(f, 'clusterName'), placeholder: '<cluster-name>' },
+  clusterName: { get: (f) => idOf(f, 'clusterName'), placeholder: '<cluster-name>', find: 'list the clusters with: aws ecs list-clusters (ECS) or aws eks list-clusters (EKS)' },
   functionName: { get: (f) => idOf(f, 'functionName'), placeholder: '<function-name>' },
-  trailName: { get: (f) => idOf(f, 'trailName'), placeholder: '<trail-name>' },
+  trailName: { get: (f) => idOf(f, 'trailName'), placeholder: '<trail-name>', find: 'list the trails with: aws cloudtrail describe-trails --query "trailList[].[Name,HomeRegion,IsMultiRegionTrail]"' },
   keyId: { get: (f) => idOf(f, 'keyId'), placeholder: '<key-id>' },
   dbInstanceIdentifier: { get: (f) => idOf(f, 'dbInstanceIdentifier'), placeholder: '<db-instance-id>' },
   dbSnapshotIdentifier: { get: (f) => idOf(f, 'dbSnapshotIdentifier'), placeholder: '<db-snapshot-id>' },
   subject: { get: (f) => subjectOf(f), placeholder: 'the affected workload' },
   resourceName: { get: (f) => arnName(primary(f)?.id), placeholder: '<resource-name>' },
   taskArn: { get: (f) => idOf(f, 'taskArn'), placeholder: '<task-arn>' },
-  snapshotId: { get: (f) => idOf(f, 'snapshotId'), placeholder: '<snapshot-id>' },
+  snapshotId: { get: (f) => idOf(f, 'snapshotId'), placeholder: '<snapshot-id>', find: 'list your snapshots with: aws ec2 describe-snapshots --owner-ids self --query "Snapshots[].[SnapshotId,VolumeId,Encrypted]"' },
   imageId: { get: (f) => idOf(f, 'imageId'), placeholder: '<image-id>' },
   recoveryPointArn: { get: (f) => idOf(f, 'recoveryPointArn'), placeholder: '<recovery-point-arn>' },
   backupVaultName: { get: (f) => idOf(f, 'backupVaultName'), placeholder: '<backup-vault-name>' },
@@ -121,6 +148,30 @@ export const VARIABLES: Record<string, { get: Getter; placeholder: string }> = {
   consoleUrl: { get: (f) => consoleUrl(f), placeholder: '<console-url>' },
   remediationUrl: { get: (f) => f.remediation?.url, placeholder: '<remediation-url>' },
 };
+
+/**
+ * For each id a rendered command still shows as a placeholder (the finding does not carry it),
+ * how to find it: one sentence per missing id, in the order they appear.
+ */
+export function findHints(commands: readonly string[]): string[] {
+  const out: string[] = [];
+  findable ??= Object.values(VARIABLES).filter((v): v is Variable & { find: string } => v.find !== undefined);
+  for (const spec of findable) {
+    if (commands.some((c) => c.includes(spec.placeholder))) out.push(`${HINT} ${spec.placeholder}: ${spec.find}.`);
+  }
+  return out;
+}
+
+let findable: (Variable & { find: string })[] | undefined;
+
+/** How a step's "how to find it" sentences begin; they always come last in the step's detail. */
+export const HINT = 'Where the finding does not name';
+
+/** A step's detail without its "how to find it" sentences. */
+export function withoutHints(detail: string): string {
+  const at = detail.indexOf(HINT);
+  return at < 0 ? detail : detail.slice(0, at).trimEnd();
+}
 
 /** Names of the variables (and sections) a template uses. */
 export function templateVariables(template: string): string[] {

@@ -101,6 +101,44 @@ function details(f: Asff, productFamily: string): Record<string, string | number
   return out;
 }
 
+const EC2_ID = /^(vpc|subnet|eni|sg)-[0-9a-f]{8,17}$/;
+const ec2Id = (v: unknown, prefix: string): string | undefined => (typeof v === 'string' && EC2_ID.test(v) && v.startsWith(`${prefix}-`) ? v : undefined);
+
+/** Identifiers the resource's ASFF `Details` carry: an instance's VPC, subnet and interfaces, a function's VPC config. */
+function detailIds(d: Record<string, unknown>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const put = (key: string, v: string | undefined): void => {
+    if (v !== undefined) out[key] = v;
+  };
+  const instance = isObject(d.AwsEc2Instance) ? d.AwsEc2Instance : undefined;
+  if (instance !== undefined) {
+    put('vpcId', ec2Id(instance.VpcId, 'vpc'));
+    put('subnetId', ec2Id(instance.SubnetId, 'subnet'));
+    const enis = Array.isArray(instance.NetworkInterfaces) ? instance.NetworkInterfaces.slice(0, 16) : [];
+    const first = enis.map((n) => (isObject(n) ? ec2Id(n.NetworkInterfaceId, 'eni') : undefined)).find((v) => v !== undefined);
+    put('networkInterfaceId', first);
+  }
+  const sg = isObject(d.AwsEc2SecurityGroup) ? d.AwsEc2SecurityGroup : undefined;
+  if (sg !== undefined) put('vpcId', ec2Id(sg.VpcId, 'vpc'));
+  const subnet = isObject(d.AwsEc2Subnet) ? d.AwsEc2Subnet : undefined;
+  if (subnet !== undefined) put('vpcId', ec2Id(subnet.VpcId, 'vpc'));
+  const eni = isObject(d.AwsEc2NetworkInterface) ? d.AwsEc2NetworkInterface : undefined;
+  if (eni !== undefined) put('networkInterfaceId', ec2Id(eni.NetworkInterfaceId, 'eni'));
+  const fn = isObject(d.AwsLambdaFunction) ? d.AwsLambdaFunction : undefined;
+  const vpc = fn !== undefined && isObject(fn.VpcConfig) ? fn.VpcConfig : undefined;
+  if (vpc !== undefined) {
+    put('vpcId', ec2Id(vpc.VpcId, 'vpc'));
+    const subnets = Array.isArray(vpc.SubnetIds) ? vpc.SubnetIds.map((s) => ec2Id(s, 'subnet')).filter((s): s is string => s !== undefined) : [];
+    put('subnetId', subnets[0]);
+  }
+  const service = isObject(d.AwsEcsService) ? d.AwsEcsService : undefined;
+  if (service !== undefined && typeof service.Cluster === 'string') {
+    const cluster = /:cluster\/([A-Za-z0-9_-]{1,255})$/.exec(service.Cluster)?.[1];
+    put('clusterName', cluster);
+  }
+  return out;
+}
+
 function asffResources(f: Asff): Resource[] {
   return f.Resources.map((r) => {
     const ids = idsFromArn(r.Type, r.Id);
@@ -115,6 +153,7 @@ function asffResources(f: Asff): Resource[] {
     }
     const sg = isObject(d.AwsEc2SecurityGroup) ? d.AwsEc2SecurityGroup : undefined;
     if (sg !== undefined && typeof sg.GroupId === 'string') ids.securityGroupIds = [sg.GroupId];
+    Object.assign(ids, detailIds(d), { ...ids });
     const bucketTags = r.Tags ?? {};
     return resource(r.Type, r.Id, r.Region, bucketTags, ids);
   });

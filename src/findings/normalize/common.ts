@@ -181,18 +181,57 @@ export function arnName(id: string | undefined): string | undefined {
  * Resources named after a marker in their ARN (or given by bare name): the markers, the
  * identifier the name fills, facts that come with the type, and how to trim the name.
  */
-const NAMED_IN_ARN: Record<string, { markers: string[]; key: string; also?: ResourceIds; trim?: (name: string) => string | undefined }> = {
-  AwsIamUser: { markers: [':user/'], key: 'principalName', also: { principalType: 'IAMUser' } },
-  AwsIamRole: { markers: [':role/'], key: 'principalName', also: { principalType: 'Role' } },
-  AwsEksCluster: { markers: [':cluster/'], key: 'clusterName' },
+const NAMED_IN_ARN = new Map<string, { markers: string[]; key: string; also?: ResourceIds; trim?: (name: string) => string | undefined }>([
+  ['AwsIamUser', { markers: [':user/'], key: 'principalName', also: { principalType: 'IAMUser' } }],
+  ['AwsIamRole', { markers: [':role/'], key: 'principalName', also: { principalType: 'Role' } }],
+  ['AwsEksCluster', { markers: [':cluster/'], key: 'clusterName' }],
+  ['AwsEcsCluster', { markers: [':cluster/'], key: 'clusterName' }],
   // A qualified function ARN ends in a version or alias after the name.
-  AwsLambdaFunction: { markers: [':function:'], key: 'functionName', trim: (name) => name.split(':')[0] },
-  AwsCloudTrailTrail: { markers: [':trail/'], key: 'trailName' },
-  AwsKmsKey: { markers: [':key/'], key: 'keyId' },
-  AwsRdsDbInstance: { markers: [':db:'], key: 'dbInstanceIdentifier' },
-  AwsRdsDbSnapshot: { markers: [':cluster-snapshot:', ':snapshot:'], key: 'dbSnapshotIdentifier' },
-  AwsRdsDbClusterSnapshot: { markers: [':cluster-snapshot:', ':snapshot:'], key: 'dbSnapshotIdentifier' },
-};
+  ['AwsLambdaFunction', { markers: [':function:'], key: 'functionName', trim: (name) => name.split(':')[0] }],
+  ['AwsCloudTrailTrail', { markers: [':trail/'], key: 'trailName' }],
+  ['AwsKmsKey', { markers: [':key/'], key: 'keyId' }],
+  ['AwsRdsDbInstance', { markers: [':db:'], key: 'dbInstanceIdentifier' }],
+  ['AwsRdsDbCluster', { markers: [':cluster:'], key: 'dbClusterIdentifier' }],
+  ['AwsRdsDbSnapshot', { markers: [':cluster-snapshot:', ':snapshot:'], key: 'dbSnapshotIdentifier' }],
+  ['AwsRdsDbClusterSnapshot', { markers: [':cluster-snapshot:', ':snapshot:'], key: 'dbSnapshotIdentifier' }],
+  ['AwsGuardDutyDetector', { markers: [':detector/'], key: 'detectorId' }],
+  ['AwsAppSyncGraphQlApi', { markers: [':apis/'], key: 'apiId' }],
+  ['AwsElbLoadBalancer', { markers: [':loadbalancer/'], key: 'loadBalancerName' }],
+  ['AwsSecretsManagerSecret', { markers: [':secret:'], key: 'secretId' }],
+  ['AwsDynamoDbTable', { markers: [':table/'], key: 'tableName' }],
+  ['AwsEcrRepository', { markers: [':repository/'], key: 'repositoryName' }],
+  ['AwsStepFunctionStateMachine', { markers: [':stateMachine:'], key: 'stateMachineName' }],
+]);
+
+/** EC2 resources whose id has a fixed prefix (`vpc-0abc...`), wherever it sits in the ARN. */
+const EC2_IDS = new Map<string, { prefix: string; key: string; list?: true }>([
+  ['AwsEc2Instance', { prefix: 'i', key: 'instanceId' }],
+  ['AwsEc2SecurityGroup', { prefix: 'sg', key: 'securityGroupIds', list: true }],
+  ['AwsEc2Vpc', { prefix: 'vpc', key: 'vpcId' }],
+  ['AwsEc2Subnet', { prefix: 'subnet', key: 'subnetId' }],
+  ['AwsEc2NetworkInterface', { prefix: 'eni', key: 'networkInterfaceId' }],
+  ['AwsEc2Volume', { prefix: 'vol', key: 'volumeId' }],
+  ['AwsEc2Snapshot', { prefix: 'snap', key: 'snapshotId' }],
+  ['AwsEc2NetworkAcl', { prefix: 'acl', key: 'networkAclId' }],
+  ['AwsEc2LaunchTemplate', { prefix: 'lt', key: 'launchTemplateId' }],
+  ['AwsEc2TransitGateway', { prefix: 'tgw', key: 'transitGatewayId' }],
+  ['AwsEc2VpnConnection', { prefix: 'vpn', key: 'vpnConnectionId' }],
+  ['AwsEc2Eip', { prefix: 'eipalloc', key: 'allocationId' }],
+  ['AwsEc2ClientVpnEndpoint', { prefix: 'cvpn-endpoint', key: 'clientVpnEndpointId' }],
+  ['AwsEc2VpcPeeringConnection', { prefix: 'pcx', key: 'vpcPeeringConnectionId' }],
+  ['AwsEc2VpcEndpointService', { prefix: 'vpce-svc', key: 'serviceId' }],
+  ['AwsEc2Image', { prefix: 'ami', key: 'imageId' }],
+]);
+
+/** An SQS queue's name and URL from its ARN (`arn:aws:sqs:REGION:ACCOUNT:NAME`) or its URL. */
+function sqsIds(id: string): ResourceIds {
+  const url = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([A-Za-z0-9_.-]{1,80})$/.exec(id);
+  if (url !== null) return { queueUrl: id, queueName: url[3] };
+  const arn = /^arn:(aws[a-z-]*):sqs:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_.-]{1,80})$/.exec(id);
+  if (arn === null) return {};
+  const domain = arn[1] === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return { queueName: arn[4], queueUrl: `https://sqs.${arn[2] ?? ''}.${domain}/${arn[3] ?? ''}/${arn[4] ?? ''}` };
+}
 
 /** Reads the identifiers an action needs from a resource's ASFF type and ARN or id. */
 export function idsFromArn(type: string, id: string): ResourceIds {
@@ -202,23 +241,19 @@ export function idsFromArn(type: string, id: string): ResourceIds {
     const i = id.indexOf(prefix);
     return i >= 0 ? id.slice(i + prefix.length).split('/')[0] : undefined;
   };
-  const named = NAMED_IN_ARN[type];
+  const named = NAMED_IN_ARN.get(type);
   if (named !== undefined) {
     const name = named.markers.map(after).find((v) => v !== undefined) ?? (id.includes(':') ? undefined : id);
     if (name !== undefined) Object.assign(ids, { [named.key]: named.trim === undefined ? name : named.trim(name) }, named.also);
     return ids;
   }
+  const ec2 = EC2_IDS.get(type);
+  if (ec2 !== undefined) {
+    const v = new RegExp(`(?:^|[/:])(${ec2.prefix}-[0-9a-f]{8,17})$`).exec(id)?.[1] ?? new RegExp(`\\b${ec2.prefix}-[0-9a-f]{8,17}\\b`).exec(id)?.[0];
+    if (v !== undefined) ids[ec2.key] = ec2.list === true ? [v] : v;
+    return ids;
+  }
   switch (type) {
-    case 'AwsEc2Instance': {
-      const v = /\bi-[0-9a-f]{8,17}\b/.exec(id)?.[0];
-      if (v !== undefined) ids.instanceId = v;
-      break;
-    }
-    case 'AwsEc2SecurityGroup': {
-      const v = /\bsg-[0-9a-f]{8,17}\b/.exec(id)?.[0];
-      if (v !== undefined) ids.securityGroupIds = [v];
-      break;
-    }
     case 'AwsS3Bucket': {
       const v = id.startsWith('arn:') ? tail : id;
       if (v !== '') ids.bucketName = v;
@@ -229,6 +264,49 @@ export function idsFromArn(type: string, id: string): ResourceIds {
       if (v !== undefined) ids.accessKeyId = v;
       break;
     }
+    case 'AwsSqsQueue':
+      Object.assign(ids, sqsIds(id));
+      break;
+    case 'AwsSnsTopic':
+      if (/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/.test(id)) ids.topicArn = id;
+      break;
+    case 'AwsEcsService': {
+      // arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE (the older form has no cluster).
+      const m = /:service\/(?:([^/]+)\/)?([^/]+)$/.exec(id);
+      if (m?.[1] !== undefined) ids.clusterName = m[1];
+      if (m?.[2] !== undefined) ids.serviceName = m[2];
+      break;
+    }
+    case 'AwsEksNodegroup': {
+      // arn:aws:eks:REGION:ACCOUNT:nodegroup/CLUSTER/NODEGROUP/UUID
+      const m = /:nodegroup\/([^/]+)\/([^/]+)/.exec(id);
+      if (m?.[1] !== undefined) ids.clusterName = m[1];
+      if (m?.[2] !== undefined) ids.nodegroupName = m[2];
+      break;
+    }
+    case 'AwsEcsTaskSet': {
+      // arn:aws:ecs:REGION:ACCOUNT:task-set/CLUSTER/SERVICE/ID
+      const m = /:task-set\/([^/]+)\/([^/]+)\//.exec(id);
+      if (m?.[1] !== undefined) ids.clusterName = m[1];
+      if (m?.[2] !== undefined) ids.serviceName = m[2];
+      break;
+    }
+    case 'AwsElbv2LoadBalancer':
+      if (id.startsWith('arn:')) ids.loadBalancerArn = id;
+      break;
+    case 'AwsElbv2Listener':
+      if (id.startsWith('arn:')) ids.listenerArn = id;
+      break;
+    case 'AwsSsmPatchCompliance':
+    case 'AwsSsmAssociationCompliance': {
+      // Compliance records are per managed instance; the instance id is part of their id.
+      const v = /\bi-[0-9a-f]{8,17}\b/.exec(id)?.[0];
+      if (v !== undefined) ids.instanceId = v;
+      break;
+    }
+    case 'AwsIamPolicy':
+      if (/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\//.test(id)) ids.policyArn = id;
+      break;
     default:
       break;
   }

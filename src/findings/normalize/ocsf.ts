@@ -25,7 +25,7 @@ const schema = z.looseObject({
   severity_id: z.number().int().min(0).max(99).optional(),
   cloud: z.looseObject({ account: z.looseObject({ uid: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id') }), region: str(32) }),
   resources: z
-    .array(z.looseObject({ type: str(256), uid: str(LIMITS.id), region: z.string().max(32).optional() }))
+    .array(z.looseObject({ type: str(256), uid: str(LIMITS.id), uid_alt: z.string().max(LIMITS.id).optional(), region: z.string().max(32).optional() }))
     .max(32)
     .optional(),
   compliance: z.looseObject({ control: z.string().max(64).optional(), status: z.string().max(32).optional(), status_id: z.number().int().optional() }).optional(),
@@ -55,7 +55,10 @@ export function normalizeOcsf(value: unknown, where: string, what: string): Find
     const type = r.type.includes('::') ? asffTypeFromCfn(r.type) : r.type;
     const rawR = rawResources[i];
     const tags = isObject(rawR) ? tagList(rawR.tags) : {};
-    return resource(type, r.uid, r.region ?? region, tags, idsFromArn(type, r.uid));
+    // uid may be a bare id (an IAM policy's ANPA..., a queue URL); uid_alt then holds the ARN.
+    const arn = r.uid_alt !== undefined && r.uid_alt.startsWith('arn:') ? r.uid_alt : undefined;
+    const ids = { ...idsFromArn(type, r.uid), ...(arn === undefined ? {} : idsFromArn(type, arn)) };
+    return resource(type, arn ?? r.uid, r.region ?? region, tags, ids);
   });
   if (resources.length === 0) resources.push(resource('AwsAccount', `AWS::::Account:${account}`, region, {}, {}));
   const control = f.compliance?.control;
