@@ -1,7 +1,7 @@
 /** `firebreak samples` and `firebreak demo`: realistic sample events for demos and tests. */
 import { loadCatalog } from '../analysis/playbooks/catalog.js';
 import { knownControlFinding, knownControls, knownTypes } from '../analysis/playbooks/coverage.js';
-import { demoEvents, guardDutyEvent, securityHubEvent, type SampleOptions } from '../findings/samples.js';
+import { demoEvents, guardDutyEvent, securityHubEvent, sourceSamples, type SampleOptions } from '../findings/samples.js';
 
 /** Options of `firebreak samples`. */
 export interface SamplesRequest {
@@ -30,7 +30,7 @@ export function sampleEvents(req: SamplesRequest): Record<string, unknown>[] {
     const covered = (type: string): boolean => catalog.resolve({ type }) !== undefined;
     types = [...new Set([...types, ...knownTypes().filter((t) => t.status !== 'retired' && covered(t.type)).map((t) => t.type)])];
     controls = [...new Set([...controls, ...knownControls().filter((c) => covered(c.id)).map((c) => c.id)])];
-    events.push(...demoEvents(req.options));
+    events.push(...demoEvents(req.options), ...sourceSamples(req.options));
   } else if (types.length === 0 && controls.length === 0) {
     return demoEvents(req.options);
   }

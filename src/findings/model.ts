@@ -70,6 +70,8 @@ export interface Finding {
    * never explained as a live problem and never gets an action.
    */
   resolved?: string;
+  /** The Security Hub control that checks the same thing (a Config rule's control), when it differs from `type`. */
+  control?: string;
   /**
    * The Security Hub custom action that sent the finding (a `Security Hub Findings - Custom
    * Action` event): its name, description and ARN, kept for routing.

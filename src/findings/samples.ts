@@ -3,52 +3,15 @@
  * GuardDuty finding type or Security Hub control, plus Inspector, Macie, Config and OCSF samples.
  * Identifiers are derived from the type, so the same request gives the same resources.
  */
-import { createHash } from 'node:crypto';
 import { asffTypeFromCfn } from './normalize/common.js';
+import { base, envelope, hex, type SampleOptions } from './sample-kit.js';
+import { configEvent, inspectorEvent, macieEvent } from './source-samples.js';
 
-/** Options for sample generation. */
-export interface SampleOptions {
-  account?: string;
-  region?: string;
-  /** Timestamp of the samples; defaults to now. */
-  now?: Date;
-  /** Distinguishes several samples of one type. */
-  variant?: number;
-}
+export { configEvent, inspectorEvent, macieEvent, sourceSamples } from './source-samples.js';
+
+export type { SampleOptions } from './sample-kit.js';
 
 type Json = Record<string, unknown>;
-
-function hex(seed: string, length: number): string {
-  let out = '';
-  for (let i = 0; out.length < length; i += 1) out += createHash('sha256').update(`${seed}#${i}`).digest('hex');
-  return out.slice(0, length);
-}
-
-function base(opts: SampleOptions): { account: string; region: string; now: string; earlier: string; variant: number } {
-  const now = opts.now ?? new Date();
-  return {
-    account: opts.account ?? '123456789012',
-    region: opts.region ?? 'us-east-1',
-    now: now.toISOString(),
-    earlier: new Date(now.getTime() - 3 * 3600_000).toISOString(),
-    variant: opts.variant ?? 0,
-  };
-}
-
-function envelope(detailType: string, source: string, account: string, region: string, time: string, detail: Json, resources: string[] = []): Json {
-  const id = hex(`${detailType}${JSON.stringify(detail).length}${time}`, 32);
-  return {
-    version: '0',
-    id: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`,
-    'detail-type': detailType,
-    source,
-    account,
-    time,
-    region,
-    resources,
-    detail,
-  };
-}
 
 /** GuardDuty's default severity for a sample of this type: 8 for threats, 5 for recon, 2 for policy. */
 function defaultSeverity(type: string): number {
@@ -438,80 +401,8 @@ export function securityHubEvent(findings: Json[], opts: SampleOptions = {}): Js
   return envelope('Security Hub Findings - Imported', 'aws.securityhub', b.account, b.region, b.now, { findings }, findings.map((f) => `arn:aws:securityhub:${b.region}::product/aws/securityhub/${String(f.Id)}`));
 }
 
-/** An `Inspector2 Finding` event for a package vulnerability on an EC2 instance. */
-export function inspectorEvent(opts: SampleOptions = {}): Json {
-  const b = base(opts);
-  const instanceId = `i-${hex('inspector', 17)}`;
-  return envelope('Inspector2 Finding', 'aws.inspector2', b.account, b.region, b.now, {
-    awsAccountId: b.account,
-    findingArn: `arn:aws:inspector2:${b.region}:${b.account}:finding/${hex(`insp${b.variant}`, 32)}`,
-    type: 'PACKAGE_VULNERABILITY',
-    title: 'CVE-2024-6387 - openssh-server',
-    description: 'A signal handler race condition in OpenSSH server (sshd) can allow an unauthenticated remote attacker to run code as root on glibc-based Linux systems.',
-    severity: 'HIGH',
-    inspectorScore: 8.1,
-    status: 'ACTIVE',
-    fixAvailable: 'YES',
-    exploitAvailable: 'YES',
-    firstObservedAt: b.earlier,
-    lastObservedAt: b.now,
-    updatedAt: b.now,
-    packageVulnerabilityDetails: { vulnerabilityId: 'CVE-2024-6387', source: 'NVD', vulnerablePackages: [{ name: 'openssh-server', version: '8.9p1', fixedInVersion: '8.9p1-3ubuntu0.10', packageManager: 'OS' }] },
-    remediation: { recommendation: { text: 'Upgrade openssh-server to the fixed version with your package manager and restart sshd.' } },
-    resources: [{ type: 'AWS_EC2_INSTANCE', id: instanceId, partition: 'aws', region: b.region, details: { awsEc2Instance: { type: 't3.medium', imageId: 'ami-0abcdef1234567890' } } }],
-  }, [instanceId]);
-}
 
-/** A `Macie Finding` event: bucket-level Block Public Access disabled. */
-export function macieEvent(opts: SampleOptions = {}): Json {
-  const b = base(opts);
-  const bucket = `hr-exports-${hex(`macie${b.variant}`, 6)}`;
-  return envelope('Macie Finding', 'aws.macie', b.account, b.region, b.now, {
-    schemaVersion: '1.0',
-    id: hex(`macie${b.variant}`, 32),
-    accountId: b.account,
-    partition: 'aws',
-    region: b.region,
-    type: 'Policy:IAMUser/S3BlockPublicAccessDisabled',
-    title: 'Block public access settings are disabled for the S3 bucket',
-    description: 'All bucket-level block public access settings were disabled for the S3 bucket.',
-    severity: { score: 3, description: 'High' },
-    createdAt: b.earlier,
-    updatedAt: b.now,
-    count: 1,
-    category: 'POLICY',
-    resourcesAffected: { s3Bucket: { arn: `arn:aws:s3:::${bucket}`, name: bucket, tags: [{ key: 'Division', value: 'HR' }] }, s3Object: null },
-  });
-}
 
-/** A `Config Rules Compliance Change` event: a security group became NON_COMPLIANT. */
-export function configEvent(opts: SampleOptions = {}): Json {
-  const b = base(opts);
-  const sg = `sg-${hex(`config${b.variant}`, 17)}`;
-  return envelope('Config Rules Compliance Change', 'aws.config', b.account, b.region, b.now, {
-    resourceId: sg,
-    awsRegion: b.region,
-    awsAccountId: b.account,
-    configRuleName: 'restricted-ssh',
-    recordVersion: '1.0',
-    configRuleARN: `arn:aws:config:${b.region}:${b.account}:config-rule/config-rule-${hex('rule', 6)}`,
-    messageType: 'ComplianceChangeNotification',
-    newEvaluationResult: {
-      evaluationResultIdentifier: { evaluationResultQualifier: { configRuleName: 'restricted-ssh', resourceType: 'AWS::EC2::SecurityGroup', resourceId: sg }, orderingTimestamp: b.now },
-      complianceType: 'NON_COMPLIANT',
-      resultRecordedTime: b.now,
-      configRuleInvokedTime: b.now,
-    },
-    oldEvaluationResult: {
-      evaluationResultIdentifier: { evaluationResultQualifier: { configRuleName: 'restricted-ssh', resourceType: 'AWS::EC2::SecurityGroup', resourceId: sg }, orderingTimestamp: b.earlier },
-      complianceType: 'COMPLIANT',
-      resultRecordedTime: b.earlier,
-      configRuleInvokedTime: b.earlier,
-    },
-    notificationCreationTime: b.now,
-    resourceType: 'AWS::EC2::SecurityGroup',
-  }, [sg]);
-}
 
 /** A `Findings Imported V2` event with one OCSF compliance finding for `controlId`. */
 export function ocsfEvent(controlId = 'IAM.6', opts: SampleOptions = {}): Json {

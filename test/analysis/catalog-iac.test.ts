@@ -25,7 +25,7 @@ const withIac = [...loadCatalog().entries.values()].filter((pb) => pb.iac !== un
 
 /** A sample finding the playbook covers. */
 function sampleFor(pb: Playbook): Finding {
-  const [f] = samplesFor(pb.match.types, pb.match.controls);
+  const [f] = samplesFor(pb.match.types, pb.match.controls, pb.match.configRules, pb.match.resourceTypes);
   if (f === undefined) throw new Error(`no sample for ${pb.id}`);
   return f;
 }

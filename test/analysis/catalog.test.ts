@@ -41,7 +41,7 @@ describe('bundled playbook catalog', () => {
   });
 
   it.each(entries.map((p) => [p.id, p] as const))('%s renders for a sample without undefined or placeholders, with registered actions', (_id, pb) => {
-    const findings = samplesFor(pb.match.types, pb.match.controls);
+    const findings = samplesFor(pb.match.types, pb.match.controls, pb.match.configRules, pb.match.resourceTypes);
     expect(findings.length).toBeGreaterThan(0);
     for (const f of findings) {
       expect(catalog.resolve(f)?.id).toBe(pb.id);

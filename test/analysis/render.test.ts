@@ -4,7 +4,7 @@ import { PlaybookAnalyst, genericAnalysis } from '../../src/analysis/playbooks/a
 import { cleanText, render, shellQuote } from '../../src/analysis/playbooks/render.js';
 import type { Finding } from '../../src/findings/model.js';
 import { normalizeRecord } from '../../src/findings/normalize/index.js';
-import { guardDutyFinding, inspectorEvent } from '../../src/findings/samples.js';
+import { controlFinding, guardDutyFinding } from '../../src/findings/samples.js';
 
 function finding(patch: (raw: Record<string, unknown>) => void, type = 'UnauthorizedAccess:EC2/SSHBruteForce'): Finding {
   const raw = guardDutyFinding(type);
@@ -90,7 +90,19 @@ describe('playbook analyst', () => {
   });
 
   it('gives a finding without a playbook a generic analysis built from its own fields', () => {
-    const f = normalizeRecord(inspectorEvent(), 'x')[0] as Finding;
+    // A partner product's vulnerability finding in ASFF: no playbook covers its type.
+    const partner = {
+      ...controlFinding('EC2.8'),
+      ProductArn: 'arn:aws:securityhub:us-east-1::product/example/scanner',
+      ProductName: 'Example Scanner',
+      GeneratorId: 'example-scanner/cve',
+      Types: ['Software and Configuration Checks/Vulnerabilities/CVE'],
+      Title: 'CVE-2024-6387 - openssh-server',
+      Description: 'A signal handler race condition in OpenSSH server.',
+      Compliance: undefined,
+      Remediation: { Recommendation: { Text: 'Upgrade openssh-server to the fixed version with your package manager and restart sshd.' } },
+    };
+    const f = normalizeRecord(partner, 'x')[0] as Finding;
     const a = analyst.analyzeSync(f);
     expect(a).toEqual(genericAnalysis(f));
     expect(a.playbookId).toBeNull();

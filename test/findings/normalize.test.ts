@@ -270,7 +270,7 @@ describe('Inspector', () => {
     expect(f.region).toBe('eu-central-1');
     expect(f.firstSeen).toBe('2024-09-05T13:06:56.334Z');
     expect(f.resources).toEqual([
-      { type: 'AwsEc2Instance', id: 'i-12345678901234567', region: 'eu-central-1', tags: {}, ids: { instanceId: 'i-12345678901234567', securityGroupIds: ['sg-0d34debf87410f2d9'] } },
+      { type: 'AwsEc2Instance', id: 'i-12345678901234567', region: 'eu-central-1', tags: {}, ids: { instanceId: 'i-12345678901234567', securityGroupIds: ['sg-0d34debf87410f2d9'], vpcId: 'vpc-12345678', subnetId: 'subnet-12345678' } },
     ]);
     expect(f.details).toEqual({ portRangeBegin: 22, portRangeEnd: 22, protocol: 'TCP' });
   });

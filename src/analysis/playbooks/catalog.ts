@@ -16,11 +16,17 @@ import { playbookSchema, type Playbook } from './schema.js';
 /** The directory holding the bundled catalog. */
 export const CATALOG_DIR = fileURLToPath(new URL('./catalog/', import.meta.url));
 
+/** What the catalog looks at to find a finding's playbook. */
+export type Resolvable = Pick<Finding, 'type'> & Partial<Pick<Finding, 'resources' | 'control' | 'details'>>;
+
 /** A loaded catalog that resolves findings to playbooks. */
 export interface Catalog {
   readonly entries: ReadonlyMap<string, Playbook>;
-  /** The playbook for this finding, or undefined when none covers it. */
-  resolve(finding: Pick<Finding, 'type'>): Playbook | undefined;
+  /**
+   * The playbook for this finding, or undefined when none covers it: by its type and resource
+   * type, its type (exact, then the longest family), the control it maps to, its Config rule.
+   */
+  resolve(finding: Resolvable): Playbook | undefined;
 }
 
 function fail(file: string, message: string): never {
@@ -114,7 +120,9 @@ export function buildCatalog(playbooks: readonly Playbook[]): Catalog {
   for (const pb of playbooks) {
     if (entries.has(pb.id)) fail(`${pb.id}`, `duplicate playbook id`);
     entries.set(pb.id, pb);
-    for (const key of [...pb.match.types, ...pb.match.controls]) {
+    const qualified = pb.match.resourceTypes ?? [undefined];
+    const keys = [...pb.match.types, ...pb.match.controls].flatMap((k) => qualified.map((r) => (r === undefined ? k : `${k}@${r}`)));
+    for (const key of [...keys, ...pb.match.configRules.map((r) => `config-rule:${r}`)]) {
       if (key.endsWith('*')) {
         const prefix = key.slice(0, -1);
         const clash = families.find(([p]) => p === prefix);
@@ -131,10 +139,14 @@ export function buildCatalog(playbooks: readonly Playbook[]): Catalog {
   return {
     entries,
     resolve(finding) {
-      const hit = exact.get(finding.type);
+      const resourceType = finding.resources?.[0]?.type;
+      const hit = (resourceType === undefined ? undefined : exact.get(`${finding.type}@${resourceType}`)) ?? exact.get(finding.type);
       if (hit !== undefined) return hit;
       for (const [prefix, pb] of families) if (finding.type.startsWith(prefix)) return pb;
-      return undefined;
+      const byControl = finding.control === undefined ? undefined : exact.get(finding.control);
+      if (byControl !== undefined) return byControl;
+      const rule = finding.details?.managedRule;
+      return typeof rule === 'string' ? exact.get(`config-rule:${rule}`) : undefined;
     },
   };
 }

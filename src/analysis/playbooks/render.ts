@@ -19,6 +19,8 @@ export interface Variable {
   placeholder: string;
   /** For ids commands need: where to look when the finding does not carry it. */
   find?: string;
+  /** A value that is several shell words (a command): each word is quoted on its own in commands. */
+  words?: (f: Finding) => string[] | undefined;
 }
 
 function idOf(f: Finding, key: string): string | string[] | undefined {
@@ -51,6 +53,50 @@ function subjectOf(f: Finding): string | undefined {
   if (d.containerName !== undefined) return `container ${String(d.containerName)}${d.containerImage === undefined ? '' : ` (image ${String(d.containerImage)})`}`;
   if (cluster !== undefined) return `cluster ${String(cluster)}`;
   return undefined;
+}
+
+/** The OS package managers of Inspector's platform names, and how each upgrades one package. */
+const OS_UPGRADE: [RegExp, (pkg: string) => string[]][] = [
+  [/^(UBUNTU|DEBIAN)/, (pkg) => ['sudo', 'apt-get', 'install', '--only-upgrade', '-y', pkg]],
+  [/^(AMAZON_LINUX_2023|RHEL_(8|9)|ROCKY|ALMA|CENTOS_STREAM|FEDORA|ORACLE_(8|9))/, (pkg) => ['sudo', 'dnf', 'upgrade', '-y', pkg]],
+  [/^(AMAZON_LINUX|RHEL|CENTOS|ORACLE)/, (pkg) => ['sudo', 'yum', 'update', '-y', pkg]],
+  [/^(SUSE|SLES|OPENSUSE)/, (pkg) => ['sudo', 'zypper', 'update', '-y', pkg]],
+  [/^ALPINE/, (pkg) => ['apk', 'upgrade', pkg]],
+];
+
+/** Language package managers (Inspector's `packageManager`) and how each moves one dependency to a version. */
+const LANGUAGE_UPGRADE = new Map<string, (pkg: string, fixed: string) => string[]>([
+  ['NPM', (p, v) => ['npm', 'install', `${p}@${v}`]],
+  ['NODEPKG', (p, v) => ['npm', 'install', `${p}@${v}`]],
+  ['YARN', (p, v) => ['yarn', 'add', `${p}@${v}`]],
+  ['PNPM', (p, v) => ['pnpm', 'add', `${p}@${v}`]],
+  ['PIP', (p, v) => ['pip', 'install', '--upgrade', `${p}==${v}`]],
+  ['PYTHONPKG', (p, v) => ['pip', 'install', '--upgrade', `${p}==${v}`]],
+  ['PIPENV', (p, v) => ['pipenv', 'install', `${p}==${v}`]],
+  ['POETRY', (p, v) => ['poetry', 'add', `${p}@${v}`]],
+  ['GOMOD', (p, v) => ['go', 'get', `${p}@v${v.replace(/^v/, '')}`]],
+  ['GOBINARY', (p, v) => ['go', 'get', `${p}@v${v.replace(/^v/, '')}`]],
+  ['CARGO', (p, v) => ['cargo', 'update', '-p', p, '--precise', v]],
+  ['GEMSPEC', (p) => ['bundle', 'update', p, '--conservative']],
+  ['BUNDLER', (p) => ['bundle', 'update', p, '--conservative']],
+  ['NUGET', (p, v) => ['dotnet', 'add', 'package', p, '--version', v]],
+  ['DOTNET_CORE', (p, v) => ['dotnet', 'add', 'package', p, '--version', v]],
+  ['COMPOSER', (p, v) => ['composer', 'require', `${p}:${v}`]],
+]);
+
+/** The command that upgrades the vulnerable package, as words, when the package manager and platform say which. */
+function upgradeWords(f: Finding): string[] | undefined {
+  const pkg = f.details.packageName;
+  const manager = f.details.packageManager;
+  if (typeof pkg !== 'string' || typeof manager !== 'string') return undefined;
+  if (manager === 'OS') {
+    const platform = String(f.details.platform ?? '');
+    const hit = OS_UPGRADE.find(([re]) => re.test(platform));
+    return hit?.[1](pkg);
+  }
+  const fixed = f.details.fixedVersion;
+  if (typeof fixed !== 'string') return undefined;
+  return LANGUAGE_UPGRADE.get(manager)?.(pkg, fixed.replace(/^\d+:/, ''));
 }
 
 /** Console deep link to the finding. */
@@ -145,6 +191,37 @@ export const VARIABLES: Record<string, Variable> = {
   domain: { get: (f) => f.details.domain, placeholder: '<domain>' },
   api: { get: (f) => f.details.api, placeholder: '<api>' },
   vulnerabilityId: { get: (f) => f.details.vulnerabilityId, placeholder: '<vulnerability-id>' },
+  packageName: { get: (f) => f.details.packageName, placeholder: '<package>' },
+  packageVersion: { get: (f) => f.details.packageVersion, placeholder: '<installed-version>' },
+  fixedVersion: { get: (f) => f.details.fixedVersion, placeholder: '<fixed-version>' },
+  packageManager: { get: (f) => f.details.packageManager, placeholder: '<package-manager>' },
+  filePath: { get: (f) => f.details.filePath, placeholder: '<file-path>' },
+  platform: { get: (f) => f.details.platform, placeholder: '<platform>' },
+  runtime: { get: (f) => f.details.runtime, placeholder: '<runtime>' },
+  repositoryName: { get: (f) => idOf(f, 'repositoryName'), placeholder: '<repository-name>', find: 'list the repositories with: aws ecr describe-repositories --query "repositories[].repositoryName"' },
+  imageDigest: { get: (f) => idOf(f, 'imageDigest'), placeholder: '<image-digest>' },
+  imageTags: { get: (f) => f.details.imageTags, placeholder: '<image-tags>' },
+  /** Present only when Inspector reports a public exploit. */
+  exploitKnown: { get: (f) => (f.details.exploitAvailable === 'YES' ? 'yes' : undefined), placeholder: 'no' },
+  /** Present only when a fixed version exists. */
+  fixKnown: { get: (f) => (f.details.fixAvailable === 'YES' || f.details.fixAvailable === 'PARTIAL' || f.details.fixedVersion !== undefined ? 'yes' : undefined), placeholder: 'no' },
+  /** Present only when the CVSS vector says the flaw is exploitable over the network (AV:N). */
+  networkExploitable: { get: (f) => f.details.networkExploitable, placeholder: 'no' },
+  epss: { get: (f) => (typeof f.details.epss === 'number' ? `${(f.details.epss * 100).toFixed(2)}%` : undefined), placeholder: '<epss>' },
+  upgradeCommand: { get: (f) => upgradeWords(f)?.join(' '), words: upgradeWords, placeholder: '<upgrade-command>' },
+  openPorts: { get: (f) => f.details.openPorts, placeholder: '<port-range>' },
+  gateway: { get: (f) => f.details.gateway, placeholder: 'an internet gateway' },
+  detectorName: { get: (f) => f.details.detectorName, placeholder: '<detector>' },
+  codeFile: { get: (f) => f.details.codeFile, placeholder: '<file>' },
+  codeLine: { get: (f) => f.details.codeLine, placeholder: '<line>' },
+  cwes: { get: (f) => f.details.cwes, placeholder: '<cwe>' },
+  sensitiveData: { get: (f) => f.details.sensitiveData, placeholder: 'sensitive data' },
+  dataCategories: { get: (f) => f.details.dataCategories, placeholder: 'sensitive data' },
+  detections: { get: (f) => f.details.detections, placeholder: 'some' },
+  effectivePermission: { get: (f) => f.details.effectivePermission, placeholder: '<permission>' },
+  managedRule: { get: (f) => f.details.managedRule, placeholder: '<config-rule>' },
+  configRuleName: { get: (f) => (f.source === 'config' ? f.type : undefined), placeholder: '<config-rule-name>' },
+  annotation: { get: (f) => f.details.annotation, placeholder: '<annotation>' },
   consoleUrl: { get: (f) => consoleUrl(f), placeholder: '<console-url>' },
   remediationUrl: { get: (f) => f.remediation?.url, placeholder: '<remediation-url>' },
 };
@@ -237,24 +314,74 @@ export function escapeFor(context: RenderContext, value: string): string {
   }
 }
 
+/** A value as the shell must see it where it lands: unquoted (one word each), inside '...' or inside "...". */
+function shellValue(words: readonly string[], quote: "'" | '"' | undefined): string {
+  if (quote === "'") return words.join(' ').replace(/'/g, `'\\''`);
+  if (quote === '"') return words.join(' ').replace(/[\\"$`]/g, (ch) => `\\${ch}`);
+  return words.map(shellQuote).join(' ');
+}
+
+/**
+ * Renders a shell command: each value is escaped for the quoting it lands in (a bucket name
+ * inside a single-quoted JSON filter cannot close the quote), so a finding's text can never
+ * become shell syntax.
+ */
+function renderShell(nodes: Parameters<typeof run>[0], finding: Finding): string {
+  const values: string[][] = [];
+  const marked = run(
+    nodes,
+    (name) => {
+      const spec = VARIABLES[name];
+      const raw = spec?.get(finding);
+      let words: string[];
+      if (spec === undefined) words = [`<${name}>`];
+      else if (isEmpty(raw)) words = [spec.placeholder];
+      else words = spec.words?.(finding)?.map((w) => cleanText(w)) ?? (Array.isArray(raw) ? raw.slice(0, 16).map((v) => cleanText(v)) : [cleanText(String(raw))]);
+      values.push(words);
+      return `\u0000${values.length - 1}\u0000`;
+    },
+    (name) => present(name, finding),
+  );
+  let out = '';
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < marked.length; i += 1) {
+    const ch = marked.charAt(i);
+    if (ch === '\u0000') {
+      const end = marked.indexOf('\u0000', i + 1);
+      out += shellValue(values[Number(marked.slice(i + 1, end))] ?? [], quote);
+      i = end;
+      continue;
+    }
+    out += ch;
+    if (quote === undefined && ch === '\\') {
+      out += marked.charAt(i + 1);
+      i += 1;
+    } else if (quote === undefined && (ch === "'" || ch === '"')) quote = ch;
+    else if (quote === '"' && ch === '\\') {
+      out += marked.charAt(i + 1);
+      i += 1;
+    } else if (ch === quote) quote = undefined;
+  }
+  return out;
+}
+
 /** Renders `template` for `finding` in `context`; every substituted value is escaped for it. */
 export function render(template: string, finding: Finding, context: RenderContext): string {
   const c = compile(template);
   if (c.nodes === undefined) throw new Error(`template does not compile: ${c.error}`);
+  if (context === 'shell') return renderShell(c.nodes, finding);
   return run(
     c.nodes,
     (name) => {
       const spec = VARIABLES[name];
       if (spec === undefined) return `<${name}>`;
       const raw = spec.get(finding);
-      if (isEmpty(raw)) {
-        return context === 'shell' ? shellQuote(spec.placeholder) : spec.placeholder;
-      }
+      if (isEmpty(raw)) return spec.placeholder;
       if (Array.isArray(raw)) {
         return raw
           .slice(0, 16)
           .map((v) => escapeFor(context, v))
-          .join(context === 'shell' ? ' ' : ', ');
+          .join(', ');
       }
       return escapeFor(context, String(raw));
     },

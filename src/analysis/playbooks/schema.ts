@@ -19,8 +19,12 @@ export const playbookSchema = z.strictObject({
       types: z.array(z.string().min(1).max(256)).default([]),
       /** Security Hub control ids (`EC2.18`). */
       controls: z.array(z.string().regex(/^[A-Za-z0-9]+\.\d+$/)).default([]),
+      /** AWS Config managed rules (`required-tags`) no Security Hub control checks. */
+      configRules: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/)).default([]),
+      /** Only for findings about these resource types (`AwsEcrContainerImage`): one type, a playbook per kind of resource. */
+      resourceTypes: z.array(z.string().regex(/^[A-Za-z0-9]+$/)).min(1).optional(),
     })
-    .refine((m) => m.types.length + m.controls.length > 0, 'a playbook must match at least one type or control'),
+    .refine((m) => m.types.length + m.controls.length + m.configRules.length > 0, 'a playbook must match at least one type, control or Config rule'),
   summary: text,
   impact: text,
   falsePositives: z.array(text).max(10).default([]),

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { controlRegion, fingerprint } from '../fingerprint.js';
 import type { Finding, ResourceIds } from '../model.js';
 import { configResolution } from '../status.js';
+import { controlOfRule, managedRuleOf } from './config-rules.js';
 import { LIMITS, asffTypeFromCfn, idsFromArn, requireDate, resource, severityFromWord, str, validate } from './common.js';
 
 const evaluation = z.looseObject({
@@ -32,8 +33,12 @@ const schema = z.looseObject({
   oldEvaluationResult: evaluation.optional(),
 });
 
-// Config's resourceId is a name or id usable as a target only for these types.
-const TARGETABLE = new Set(['AwsEc2Instance', 'AwsEc2SecurityGroup', 'AwsS3Bucket', 'AwsLambdaFunction']);
+// Config's resourceId is the resource's name or id for these types (for others, such as IAM
+// users or RDS instances, it is an internal id that no command accepts).
+const TARGETABLE = new Set([
+  'AwsEc2Instance', 'AwsEc2SecurityGroup', 'AwsEc2Vpc', 'AwsEc2Subnet', 'AwsEc2Volume', 'AwsEc2NetworkAcl', 'AwsEc2NetworkInterface',
+  'AwsS3Bucket', 'AwsLambdaFunction', 'AwsKmsKey', 'AwsDynamoDbTable', 'AwsEksCluster', 'AwsEcrRepository', 'AwsCloudTrailTrail',
+]);
 
 /** Normalizes one Config rule compliance change. */
 export function normalizeConfig(value: unknown, where: string, what: string): Finding {
@@ -45,7 +50,9 @@ export function normalizeConfig(value: unknown, where: string, what: string): Fi
   const result = f.newEvaluationResult.complianceType;
   const when = requireDate(f.notificationCreationTime, field('notificationCreationTime'), what);
   const recorded = f.newEvaluationResult.resultRecordedTime;
-  const details: Record<string, string | number> = { resourceType: f.resourceType };
+  const managedRule = managedRuleOf(f.configRuleName);
+  const details: Record<string, string | number> = { resourceType: f.resourceType, managedRule };
+  if (f.newEvaluationResult.annotation !== undefined) details.annotation = f.newEvaluationResult.annotation.slice(0, 256);
   if (f.oldEvaluationResult !== undefined) details.previousCompliance = f.oldEvaluationResult.complianceType;
   const description =
     f.newEvaluationResult.annotation ??
@@ -69,6 +76,8 @@ export function normalizeConfig(value: unknown, where: string, what: string): Fi
     details,
     raw: value,
   };
+  const control = controlOfRule(f.configRuleName);
+  if (control !== undefined) out.control = control;
   const resolved = configResolution(result);
   if (resolved !== undefined) out.resolved = resolved;
   return out;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { fingerprint } from '../fingerprint.js';
 import type { Finding } from '../model.js';
 import { macieResolution } from '../status.js';
-import { LIMITS, requireDate, resource, severityFromWord, str, tagList, validate } from './common.js';
+import { LIMITS, isObject, requireDate, resource, severityFromWord, str, tagList, validate } from './common.js';
 
 const schema = z.looseObject({
   schemaVersion: z.string().max(32).optional(),
@@ -28,6 +28,49 @@ const schema = z.looseObject({
   }),
 });
 
+const CATEGORY_WORDS = new Map([
+  ['CREDENTIALS', 'credentials'],
+  ['FINANCIAL_INFORMATION', 'financial information'],
+  ['PERSONAL_INFORMATION', 'personal information'],
+  ['CUSTOM_IDENTIFIER', 'custom identifiers'],
+]);
+
+/**
+ * What sensitive data Macie found in an object: `sensitiveData` (`AWS_CREDENTIALS x2, CREDIT_CARD_NUMBER x1`),
+ * the total count, and the categories in words.
+ */
+function sensitiveData(classification: unknown): Record<string, string | number> {
+  const result = isObject(classification) && isObject(classification.result) ? classification.result : undefined;
+  if (result === undefined) return {};
+  const found: string[] = [];
+  const categories: string[] = [];
+  let total = 0;
+  for (const group of Array.isArray(result.sensitiveData) ? result.sensitiveData.slice(0, 10) : []) {
+    if (!isObject(group)) continue;
+    const words = typeof group.category === 'string' ? CATEGORY_WORDS.get(group.category) : undefined;
+    if (words !== undefined && !categories.includes(words)) categories.push(words);
+    for (const d of Array.isArray(group.detections) ? group.detections.slice(0, 20) : []) {
+      if (!isObject(d) || typeof d.type !== 'string' || !/^[A-Z0-9_]{1,64}$/.test(d.type)) continue;
+      const n = typeof d.count === 'number' && Number.isSafeInteger(d.count) ? d.count : 0;
+      total += n;
+      found.push(`${d.type} x${n}`);
+    }
+  }
+  const custom = isObject(result.customDataIdentifiers) ? result.customDataIdentifiers : undefined;
+  for (const d of custom !== undefined && Array.isArray(custom.detections) ? custom.detections.slice(0, 20) : []) {
+    if (!isObject(d) || typeof d.name !== 'string' || d.name.length > 128) continue;
+    const n = typeof d.count === 'number' && Number.isSafeInteger(d.count) ? d.count : 0;
+    total += n;
+    found.push(`${d.name} x${n}`);
+    if (!categories.includes('custom identifiers')) categories.push('custom identifiers');
+  }
+  const out: Record<string, string | number> = {};
+  if (found.length > 0) out.sensitiveData = found.join(', ');
+  if (categories.length > 0) out.dataCategories = categories.join(', ');
+  if (total > 0) out.detections = total;
+  return out;
+}
+
 /** Normalizes one Macie finding. */
 export function normalizeMacie(value: unknown, where: string, what: string): Finding {
   const f = validate(schema, value, where, what);
@@ -47,6 +90,10 @@ export function normalizeMacie(value: unknown, where: string, what: string): Fin
   if (obj?.key !== undefined && obj.key !== '') details.objectKey = obj.key;
   const sample = raw.sample;
   if (sample === true) details.sample = 'true';
+  Object.assign(details, sensitiveData(raw.classificationDetails));
+  const bucketRaw = isObject(raw.resourcesAffected) && isObject(raw.resourcesAffected.s3Bucket) ? raw.resourcesAffected.s3Bucket : {};
+  const access = isObject(bucketRaw.publicAccess) ? bucketRaw.publicAccess : {};
+  if (typeof access.effectivePermission === 'string' && access.effectivePermission.length <= 32) details.effectivePermission = access.effectivePermission;
   const createdAt = requireDate(f.createdAt, field('createdAt'), what);
   const updatedAt = requireDate(f.updatedAt, field('updatedAt'), what);
   const out: Finding = {
