@@ -272,7 +272,7 @@ describe('Inspector', () => {
     expect(f.resources).toEqual([
       { type: 'AwsEc2Instance', id: 'i-12345678901234567', region: 'eu-central-1', tags: {}, ids: { instanceId: 'i-12345678901234567', securityGroupIds: ['sg-0d34debf87410f2d9'], vpcId: 'vpc-12345678', subnetId: 'subnet-12345678' } },
     ]);
-    expect(f.details).toEqual({ gateway: 'igw-261bab4d', openPorts: '22', platform: 'UBUNTU_22_04',  portRangeBegin: 22, portRangeEnd: 22, protocol: 'TCP' });
+    expect(f.details).toEqual({ gateway: 'igw-261bab4d', openPorts: '22', platform: 'UBUNTU_22_04', portRangeBegin: 22, portRangeEnd: 22, protocol: 'TCP' });
   });
 
   it('normalizes the package vulnerability event with its Inspector score', () => {

@@ -2,7 +2,7 @@ import { knownControlFinding } from '../../src/analysis/playbooks/coverage.js';
 import type { Finding } from '../../src/findings/model.js';
 import { normalizeRecord } from '../../src/findings/normalize/index.js';
 import { configEvent, guardDutyEvent, inspectorEvent, macieEvent, securityHubEvent } from '../../src/findings/samples.js';
-import type { InspectorKind } from '../../src/findings/source-samples.js';
+import { type InspectorKind, POPULAR_CONFIG_RULES } from '../../src/findings/source-samples.js';
 
 /** The Inspector sample kind for a finding type and resource type. */
 function inspectorKind(type: string, resourceTypes: readonly string[] | undefined): InspectorKind {
@@ -26,7 +26,7 @@ export function samplesFor(types: readonly string[], controls: readonly string[]
       return guardDutyEvent(t.endsWith('*') ? `${t.slice(0, -1)}Sample` : t);
     }),
     ...(controls.length > 0 ? [securityHubEvent(controls.map((c) => knownControlFinding(c)))] : []),
-    ...configRules.map((rule) => configEvent({ rule })),
+    ...configRules.map((rule) => configEvent({ rule, resourceType: POPULAR_CONFIG_RULES.find(([r]) => r === rule)?.[1] ?? 'AWS::EC2::Instance' })),
   ];
   let findings = events.flatMap((e) => normalizeRecord(e, 'sample') as Finding[]);
   // A playbook for generic Inspector packages is reached by resources no specific one claims.
