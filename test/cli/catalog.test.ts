@@ -39,7 +39,7 @@ describe('firebreak catalog', () => {
     const sh = runCli(['catalog', '--source', 'securityhub', '--missing']);
     expect(sh.stdout).not.toContain('GuardDuty finding types');
     expect(sh.stdout).toMatch(/Not covered \(\d+\)/);
-    expect(sh.stdout).toContain('SecretsManager.1');
+    expect(sh.stdout).toContain('WorkSpaces.1');
     expect(sh.stdout).not.toMatch(/^\s+S3\.2\s/m);
     const bad = runCli(['catalog', '--source', 'inspector']);
     expect(bad.status).not.toBe(0);
