@@ -8,6 +8,10 @@ export interface RequestContext {
   toolName?: string;
   schema?: Record<string, unknown>;
   n: number;
+  /** Input tokens the server reported as read from its prompt cache. */
+  cachedTokens: number;
+  /** Input tokens the server reported as written to its prompt cache (Anthropic, Bedrock). */
+  cacheWriteTokens: number;
   headers: Record<string, string | string[] | undefined>;
   body: Record<string, any>;
   path: string;
@@ -33,3 +37,4 @@ export function startModelServer(options: {
 export function findingOf(user: string): Record<string, any> | undefined;
 export function allowedOf(user: string): { action: string; kind: string }[];
 export function simulatedModel(user: string): Record<string, any>;
+export function schemaModel(schema: unknown): any;

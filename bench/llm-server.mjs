@@ -6,6 +6,9 @@ import { createServer } from 'node:http';
 
 const approxTokens = (text) => Math.ceil(text.length / 4);
 
+/** The smallest prefix the providers cache (OpenAI; Claude Sonnet and Opus on Anthropic and Bedrock). */
+export const CACHE_MIN_TOKENS = 1024;
+
 /** What the request asks, independent of the wire format. */
 function understand(protocol, path, body) {
   if (protocol === 'openai') {
@@ -27,6 +30,43 @@ function understand(protocol, path, body) {
   return { model, system, user, toolName: tool?.name, toolDescription: tool?.description, schema: tool?.inputSchema?.json };
 }
 
+/**
+ * A model that reads nothing but the tool's JSON Schema: it fills every required property with a
+ * value of the declared type (the first enum value, a short text, one array item), as strict
+ * structured output and constrained decoding do. Prose in the prompt has no effect on it.
+ */
+export function schemaModel(schema, depth = 0) {
+  if (schema === undefined || schema === null || depth > 12) return null;
+  if (Array.isArray(schema.anyOf)) return schemaModel(schema.anyOf.find((s) => s.type !== 'null') ?? schema.anyOf[0], depth + 1);
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  switch (type) {
+    case 'object': {
+      const out = {};
+      for (const [k, v] of Object.entries(schema.properties ?? {})) if ((schema.required ?? []).includes(k)) out[k] = schemaModel(v, depth + 1);
+      return out;
+    }
+    case 'array':
+      return schema.maxItems === 0 ? [] : [schemaModel(schema.items ?? { type: 'string' }, depth + 1)];
+    case 'number':
+    case 'integer':
+      return Math.min(schema.maximum ?? 1, Math.max(schema.minimum ?? 0, 0.5));
+    case 'boolean':
+      return true;
+    case 'null':
+      return null;
+    default:
+      return 'text';
+  }
+}
+
+/** Whether the request marks its stable prefix (system prompt and tools) for the provider's prompt cache. */
+function cacheMarked(protocol, body) {
+  if (protocol === 'openai') return true; // automatic prefix caching
+  if (protocol === 'anthropic') return Array.isArray(body.system) && body.system.some((b) => b.cache_control !== undefined);
+  return (body.system ?? []).some((b) => b.cachePoint !== undefined);
+}
+
 function ok(protocol, ctx, reply, inputTokens) {
   const toolName = ctx.toolName ?? 'record_analysis';
   const text = reply.text;
@@ -38,7 +78,7 @@ function ok(protocol, ctx, reply, inputTokens) {
     return {
       id: `chatcmpl-${ctx.n}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: ctx.model,
       choices: [{ index: 0, message, finish_reason: args === undefined ? 'stop' : 'tool_calls', logprobs: null }],
-      usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
+      usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens, prompt_tokens_details: { cached_tokens: ctx.cachedTokens } },
     };
   }
   if (protocol === 'anthropic') {
@@ -48,7 +88,7 @@ function ok(protocol, ctx, reply, inputTokens) {
     return {
       id: `msg_${ctx.n}`, type: 'message', role: 'assistant', model: ctx.model, content,
       stop_reason: reply.answer === undefined ? 'end_turn' : 'tool_use', stop_sequence: null,
-      usage: { input_tokens: inputTokens, output_tokens: outputTokens },
+      usage: { input_tokens: inputTokens - ctx.cachedTokens - ctx.cacheWriteTokens, output_tokens: outputTokens, cache_read_input_tokens: ctx.cachedTokens, cache_creation_input_tokens: ctx.cacheWriteTokens },
     };
   }
   const content = [];
@@ -57,7 +97,7 @@ function ok(protocol, ctx, reply, inputTokens) {
   return {
     output: { message: { role: 'assistant', content } },
     stopReason: reply.answer === undefined ? 'end_turn' : 'tool_use',
-    usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+    usage: { inputTokens: inputTokens - ctx.cachedTokens - ctx.cacheWriteTokens, outputTokens, totalTokens: inputTokens + outputTokens, cacheReadInputTokens: ctx.cachedTokens, cacheWriteInputTokens: ctx.cacheWriteTokens },
     metrics: { latencyMs: 1 },
   };
 }
@@ -78,6 +118,7 @@ const BEDROCK_ERRORS = { 400: 'ValidationException', 403: 'AccessDeniedException
  */
 export async function startModelServer({ protocol, respond = (ctx) => ({ answer: simulatedModel(ctx.user) }), countTokens = approxTokens }) {
   const requests = [];
+  const prefixes = new Set();
   let responder = respond;
   const server = createServer((req, res) => {
     const chunks = [];
@@ -98,7 +139,15 @@ export async function startModelServer({ protocol, respond = (ctx) => ({ answer:
         return;
       }
       const ctx = { ...understand(protocol, path, body), n: requests.length, headers: req.headers, body, path };
-      const inputTokens = countTokens(ctx.system) + countTokens(ctx.user) + (ctx.schema === undefined ? 0 : countTokens(`${ctx.toolName} ${ctx.toolDescription ?? ''} ${JSON.stringify(ctx.schema)}`));
+      const prefixTokens = countTokens(ctx.system) + (ctx.schema === undefined ? 0 : countTokens(`${ctx.toolName} ${ctx.toolDescription ?? ''} ${JSON.stringify(ctx.schema)}`));
+      const inputTokens = prefixTokens + countTokens(ctx.user);
+      // A repeated, cache-marked prefix is read from the cache, as the providers report it.
+      const prefix = JSON.stringify([ctx.system, ctx.schema]);
+      // Providers cache only prefixes of at least 1,024 tokens (OpenAI, and Claude Sonnet and Opus).
+      const cacheable = cacheMarked(protocol, body) && prefixTokens >= CACHE_MIN_TOKENS;
+      ctx.cachedTokens = cacheable && prefixes.has(prefix) ? prefixTokens : 0;
+      ctx.cacheWriteTokens = cacheable && !prefixes.has(prefix) && protocol !== 'openai' ? prefixTokens : 0;
+      prefixes.add(prefix);
       requests.push({ ...ctx, inputTokens });
       let reply = await responder(ctx);
       while (reply.delayMs !== undefined) {

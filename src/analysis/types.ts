@@ -65,6 +65,8 @@ export interface Analysis {
 export interface AnalysisUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Of the input tokens, those read from the provider's prompt cache. */
+  cachedInputTokens?: number;
   cached: boolean;
   /** Estimated US dollars, or null when the model's price is unknown. */
   costUsd: number | null;

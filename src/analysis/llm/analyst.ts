@@ -8,7 +8,7 @@ import type { Finding } from '../../findings/model.js';
 import { PlaybookAnalyst } from '../playbooks/analyst.js';
 import { cleanBlock, cleanText, escapeFor, shellQuote } from '../playbooks/render.js';
 import type { Analysis, Analyst, Step } from '../types.js';
-import { ANSWER_TOOL, type Answer, parseAnswer, TOOL_SCHEMA } from './answer.js';
+import { ANSWER_TOOL, type Answer, parseAnswer, toolSchema } from './answer.js';
 import { type AnswerCache, MemoryCache } from './cache.js';
 import { costUsd, type Price, priceOf } from './cost.js';
 import { type ActionPolicy, DEFAULT_POLICY, groundActions } from './ground.js';
@@ -59,6 +59,8 @@ export interface LlmStats {
   calls: number;
   cacheHits: number;
   inputTokens: number;
+  /** Of the input tokens, those the provider read from its prompt cache. */
+  cachedInputTokens: number;
   outputTokens: number;
   /** Null when the model's price is unknown. */
   costUsd: number | null;
@@ -93,7 +95,7 @@ export class LlmAnalyst implements Analyst {
     this.rate = new RateLimiter(options.requestsPerMinute ?? 0, this.clock);
     this.breaker = new CircuitBreaker(options.breaker ?? DEFAULT_BREAKER, this.clock);
     this.price = options.price ?? priceOf(options.provider.model);
-    this.stats = { analyses: 0, calls: 0, cacheHits: 0, inputTokens: 0, outputTokens: 0, costUsd: this.price === undefined ? null : 0, retries: 0, repairs: 0, fallbacks: 0, rejected: 0 };
+    this.stats = { analyses: 0, calls: 0, cacheHits: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, costUsd: this.price === undefined ? null : 0, retries: 0, repairs: 0, fallbacks: 0, rejected: 0 };
   }
 
   /** The model asked. */
@@ -148,6 +150,7 @@ export class LlmAnalyst implements Analyst {
         this.breaker.success();
         usage.inputTokens += res.usage.inputTokens;
         usage.outputTokens += res.usage.outputTokens;
+        usage.cachedInputTokens = (usage.cachedInputTokens ?? 0) + (res.usage.cachedInputTokens ?? 0);
         raw = res.toolInput;
         if (raw === undefined && res.text !== undefined) raw = res.text;
       } catch (err) {
@@ -193,7 +196,7 @@ export class LlmAnalyst implements Analyst {
           return provider.complete({
             system,
             user,
-            tool: { ...ANSWER_TOOL, schema: TOOL_SCHEMA },
+            tool: { ...ANSWER_TOOL, schema: toolSchema() },
             maxTokens: this.options.maxTokens ?? 2048,
             signal: AbortSignal.timeout(timeoutMs),
           });
@@ -211,6 +214,7 @@ export class LlmAnalyst implements Analyst {
 
   private account(usage: TokenUsage): number | null {
     this.stats.inputTokens += usage.inputTokens;
+    this.stats.cachedInputTokens += usage.cachedInputTokens ?? 0;
     this.stats.outputTokens += usage.outputTokens;
     const cost = costUsd(this.price, usage.inputTokens, usage.outputTokens);
     if (cost !== null && this.stats.costUsd !== null) this.stats.costUsd = Math.round((this.stats.costUsd + cost) * 1e6) / 1e6;

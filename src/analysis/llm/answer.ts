@@ -1,15 +1,22 @@
 /**
- * The shape a model must answer in. It is sent as the `record_analysis` tool's input schema (kept
- * small: it goes with every call) and validated with zod on the way back, where the limits are
- * enforced, so a runaway answer cannot flood a message or a terminal. Unknown keys are dropped.
+ * The shape a model must answer in. The `record_analysis` tool's input schema is the full JSON
+ * Schema generated from a zod schema (enums for the phases and the action vocabulary, every field
+ * required, `additionalProperties: false`, optional parts nullable), so a model that follows the
+ * schema alone (strict structured output, constrained decoding) answers in the right shape. It is
+ * the same on every call, first in the request, where providers cache it. On the way back the
+ * answer is validated with zod, where the length limits are enforced, so a runaway answer cannot
+ * flood a message or a terminal. Unknown keys are dropped.
  */
 import { z } from 'zod';
+import { listActions } from '../../response/registry.js';
 
 const line = (max: number) => z.string().trim().min(1).max(max);
+/** Absent or null (strict schemas send null for an optional part) both mean "none". */
+const none = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 
 export const PHASES = ['investigate', 'contain', 'remediate', 'prevent'] as const;
 
-/** The model's answer, as the `record_analysis` tool's input. */
+/** The model's answer as validated on the way back. */
 export const AnswerSchema = z.object({
   summary: line(1500),
   impact: line(1200),
@@ -24,37 +31,56 @@ export const AnswerSchema = z.object({
       }),
     )
     .max(12),
-  iac: z.object({ terraform: line(8000).optional(), cloudformation: line(8000).optional() }).optional(),
+  iac: none(z.object({ terraform: none(line(8000)), cloudformation: none(line(8000)) })),
   actions: z.array(z.object({ action: line(64), target: line(256), reason: line(300) })).max(10).default([]),
   confidence: z.number().min(0).max(1),
 });
 
 /** A validated answer. */
-export type Answer = z.infer<typeof AnswerSchema>;
+export type Answer = z.output<typeof AnswerSchema>;
 
 /** The tool the model must call. */
-export const ANSWER_TOOL = { name: 'record_analysis', description: 'Record the analysis.' } as const;
+export const ANSWER_TOOL = { name: 'record_analysis', description: 'Record the analysis of the security finding.' } as const;
 
-const S = { type: 'string' };
+/** The schema the model is given: the answer's shape with enums, every key required, no length limits (strict modes refuse them). */
+function wireSchema(actions: readonly [string, ...string[]]) {
+  // What each field means is in the system prompt; descriptions here would be paid twice.
+  const text = (_about: string) => z.string();
+  return z.object({
+    summary: text('What happened, in plain words, naming the resources by their placeholders.'),
+    impact: text('Why it matters to this account.'),
+    falsePositives: z.array(text('A common benign explanation.')).max(6),
+    steps: z
+      .array(
+        z.object({
+          phase: z.enum(PHASES),
+          title: text('Short imperative title.'),
+          detail: text('What to do and why.'),
+          commands: z.array(text('One AWS CLI command with --region <region>.')).max(8),
+        }),
+      )
+      .min(1)
+      .max(12),
+    iac: z
+      .object({ terraform: text('Self-contained Terraform (HCL).').nullable(), cloudformation: text('Self-contained CloudFormation YAML with a Resources section.').nullable() })
+      .nullable(),
+    actions: z
+      .array(z.object({ action: z.enum(actions), target: text('A placeholder from the finding, of the kind the action takes.'), reason: text('Why, in one line.') }))
+      .max(10),
+    confidence: z.number().min(0).max(1),
+  });
+}
 
-/**
- * The tool's input schema as sent: the top-level fields and their types. The nested shapes are
- * spelled out in the system prompt, which costs a third of the tokens of a full JSON Schema; zod
- * checks everything on the way back and a failed check earns one repair.
- */
-export const TOOL_SCHEMA: Record<string, unknown> = {
-  type: 'object',
-  properties: {
-    summary: S,
-    impact: S,
-    falsePositives: { type: 'array' },
-    steps: { type: 'array' },
-    iac: { type: 'object' },
-    actions: { type: 'array' },
-    confidence: { type: 'number' },
-  },
-  required: ['summary', 'impact', 'steps', 'actions', 'confidence'],
-};
+let schema: Record<string, unknown> | undefined;
+
+/** The tool's input schema as sent: JSON Schema from zod, without `$schema` (some providers refuse it). */
+export function toolSchema(): Record<string, unknown> {
+  if (schema !== undefined) return schema;
+  const names = listActions().map((a) => a.name);
+  const { $schema: _drop, ...rest } = z.toJSONSchema(wireSchema(names as [string, ...string[]])) as Record<string, unknown>;
+  schema = rest;
+  return schema;
+}
 
 /** Validates a model's output; returns the answer or one line per problem. */
 export function parseAnswer(value: unknown): { ok: true; answer: Answer } | { ok: false; problems: string[] } {

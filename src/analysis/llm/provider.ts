@@ -15,8 +15,11 @@ export interface LlmRequest {
 
 /** Token counts as the provider reported them. */
 export interface TokenUsage {
+  /** Every input token, cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens read from the provider's prompt cache (the stable system prompt and tool schema). */
+  cachedInputTokens?: number;
 }
 
 /** What came back: the tool's input when the model called it, else its text. */

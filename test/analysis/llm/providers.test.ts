@@ -4,7 +4,8 @@
  * Retry-After, server errors, slow answers, the circuit breaker and the cache.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ModelServer, type Protocol, simulatedModel, startModelServer } from '../../../bench/llm-server.mjs';
+import { type ModelServer, type Protocol, schemaModel, simulatedModel, startModelServer } from '../../../bench/llm-server.mjs';
+import { parseAnswer } from '../../../src/analysis/llm/answer.js';
 import type { Provider } from '../../../src/analysis/llm/provider.js';
 import { AnthropicProvider } from '../../../src/analysis/llm/providers/anthropic.js';
 import { BedrockProvider } from '../../../src/analysis/llm/providers/bedrock.js';
@@ -61,6 +62,37 @@ describe.each(PROTOCOLS)('%s provider', (protocol) => {
     expect(sent).not.toContain(instanceId);
     expect(sent).not.toContain(finding.account);
     expect(sent).toContain('<instanceId>');
+  });
+
+  it('a model that follows only the JSON Schema it is sent answers validly: no fallback', async () => {
+    server.setResponder((ctx) => ({ answer: schemaModel(ctx.schema) }));
+    const a = await analyst(providerFor(protocol, server.url)).analyze(gdFinding('Recon:EC2/PortProbeUnprotectedPort'));
+    expect(a.fallback).toBeNull();
+    expect(a.analyst).toBe('llm');
+    expect(a.steps[0]).toMatchObject({ phase: 'investigate', title: 'text', detail: 'text', commands: ['text'] });
+    // The schema names the vocabulary: the model's action is a real one (its made-up target is then refused).
+    expect(a.rejected?.[0]).toMatchObject({ action: 'ec2:isolate-instance', target: 'text' });
+    const schema = server.requests[0]?.schema as { additionalProperties: boolean; properties: { steps: { items: { properties: { phase: { enum: string[] } } } } } };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.steps.items.properties.phase.enum).toEqual(['investigate', 'contain', 'remediate', 'prevent']);
+    // The old shape (bare arrays, prose for the rest) gets strings for steps, which never validate.
+    expect(parseAnswer(schemaModel({ type: 'object', properties: { summary: { type: 'string' }, impact: { type: 'string' }, steps: { type: 'array' }, actions: { type: 'array' }, confidence: { type: 'number' } }, required: ['summary', 'impact', 'steps', 'actions', 'confidence'] })).ok).toBe(false);
+  });
+
+  it('marks the stable system prompt and tool schema for the prompt cache and records cached tokens', async () => {
+    const llm = analyst(providerFor(protocol, server.url));
+    await llm.analyze(gdFinding('Recon:EC2/PortProbeUnprotectedPort'));
+    const second = await llm.analyze(gdFinding('UnauthorizedAccess:EC2/SSHBruteForce'));
+    const body = server.requests[0]?.body as Record<string, any>;
+    if (protocol === 'anthropic') expect(body.system).toEqual([expect.objectContaining({ type: 'text', cache_control: { type: 'ephemeral' } })]);
+    if (protocol === 'bedrock') {
+      expect(body.system?.[1]).toEqual({ cachePoint: { type: 'default' } });
+      expect(body.toolConfig?.tools?.[1]).toEqual({ cachePoint: { type: 'default' } });
+    }
+    if (protocol === 'openai') expect(body.tools?.[0]?.function?.strict).toBe(true);
+    expect(server.requests[1]?.cachedTokens).toBeGreaterThan(100);
+    expect(second.usage?.cachedInputTokens).toBe(server.requests[1]?.cachedTokens);
+    expect(second.usage?.inputTokens).toBe(server.requests[1]?.inputTokens);
   });
 
   it('sends the provider\'s own request shape with a forced tool call', async () => {

@@ -23,6 +23,8 @@ export class BedrockProvider implements Provider {
   readonly model: string;
   private readonly client: BedrockRuntimeClient;
   private forceTool = true;
+  /** Prompt caching (cachePoint blocks); off for the rest of the run once a model refuses it. */
+  private cache = true;
 
   constructor(settings: BedrockSettings) {
     this.model = settings.model;
@@ -39,35 +41,44 @@ export class BedrockProvider implements Provider {
   private input(req: LlmRequest): ConverseCommandInput {
     return {
       modelId: this.model,
-      system: [{ text: req.system }],
+      // A cache point after the stable system prompt and after the tool caches both.
+      system: this.cache ? [{ text: req.system }, { cachePoint: { type: 'default' } }] : [{ text: req.system }],
       messages: [{ role: 'user', content: [{ text: req.user }] }],
       inferenceConfig: { maxTokens: req.maxTokens, temperature: 0 },
       toolConfig: {
-        tools: [{ toolSpec: { name: req.tool.name, description: req.tool.description, inputSchema: { json: req.tool.schema } as unknown as ToolInputSchema } }],
+        tools: [
+          { toolSpec: { name: req.tool.name, description: req.tool.description, inputSchema: { json: req.tool.schema } as unknown as ToolInputSchema } },
+          ...(this.cache ? [{ cachePoint: { type: 'default' as const } }] : []),
+        ],
         ...(this.forceTool ? { toolChoice: { tool: { name: req.tool.name } } } : {}),
       },
     };
   }
 
   async complete(req: LlmRequest): Promise<LlmResponse> {
-    try {
-      return await this.send(req);
-    } catch (err) {
-      const e = err as { name?: string; message?: string };
-      if (this.forceTool && e.name === 'ValidationException' && /tool ?choice/i.test(e.message ?? '')) {
-        this.forceTool = false;
-        return this.send(req).catch((again: unknown) => {
-          throw this.classify(again, req.signal);
-        });
+    // A model that refuses a forced tool choice or prompt caching is asked again without it.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.send(req);
+      } catch (err) {
+        const e = err as { name?: string; message?: string };
+        const validation = e.name === 'ValidationException' && attempt < 2;
+        if (validation && this.forceTool && /tool ?choice/i.test(e.message ?? '')) this.forceTool = false;
+        else if (validation && this.cache && /cach/i.test(e.message ?? '')) this.cache = false;
+        else throw this.classify(err, req.signal);
       }
-      throw this.classify(err, req.signal);
     }
   }
 
   private async send(req: LlmRequest): Promise<LlmResponse> {
     const res = await this.client.send(new ConverseCommand(this.input(req)), { abortSignal: req.signal });
     const out: LlmResponse = {
-      usage: { inputTokens: res.usage?.inputTokens ?? 0, outputTokens: res.usage?.outputTokens ?? 0 },
+      // Bedrock counts cache reads and writes apart from inputTokens; firebreak counts them all as input.
+      usage: {
+        inputTokens: (res.usage?.inputTokens ?? 0) + (res.usage?.cacheReadInputTokens ?? 0) + (res.usage?.cacheWriteInputTokens ?? 0),
+        outputTokens: res.usage?.outputTokens ?? 0,
+        cachedInputTokens: res.usage?.cacheReadInputTokens ?? 0,
+      },
       ...(res.stopReason === undefined ? {} : { stopReason: res.stopReason }),
     };
     for (const block of res.output?.message?.content ?? []) {

@@ -31,14 +31,20 @@ export class OpenAiProvider implements Provider {
             { role: 'system', content: req.system },
             { role: 'user', content: req.user },
           ],
-          tools: [{ type: 'function', function: { name: req.tool.name, description: req.tool.description, parameters: req.tool.schema } }],
+          // Strict mode: the answer follows the schema exactly (servers that do not know it ignore it).
+          // The stable system prompt and tool come first, so OpenAI's automatic prefix cache applies.
+          tools: [{ type: 'function', function: { name: req.tool.name, description: req.tool.description, parameters: req.tool.schema, strict: true } }],
           tool_choice: { type: 'function', function: { name: req.tool.name } },
         },
         { signal: req.signal },
       );
       const choice = completion.choices[0];
       const out: LlmResponse = {
-        usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
+        usage: {
+          inputTokens: completion.usage?.prompt_tokens ?? 0,
+          outputTokens: completion.usage?.completion_tokens ?? 0,
+          cachedInputTokens: completion.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+        },
         ...(choice?.finish_reason === undefined ? {} : { stopReason: choice.finish_reason }),
       };
       const call = choice?.message.tool_calls?.find((c) => c.type === 'function' && c.function.name === req.tool.name);
