@@ -26,6 +26,8 @@ export interface ProposedAction {
 export interface IacFix {
   terraform?: string;
   cloudformation?: string;
+  /** Why a snippet is missing: CloudFormation has no resource for it, or no configuration fixes it. */
+  note?: string;
 }
 
 /** The result of analysing one finding. */

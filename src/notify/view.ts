@@ -100,6 +100,8 @@ export interface FindingView {
   hasSteps: boolean;
   terraform: string;
   cloudformation: string;
+  /** Why a snippet is missing (CloudFormation has no resource for it). */
+  iacNote: string;
   hasIac: boolean;
   actions: { action: string; target: string; risk: string; reason: string; approval: string }[];
   hasActions: boolean;
@@ -184,6 +186,7 @@ export function findingView(finding: Finding, analysis: Analysis, ctx: ViewConte
     hasSteps: steps.length > 0,
     terraform: analysis.iac?.terraform === undefined ? '' : safeBlock(analysis.iac.terraform),
     cloudformation: analysis.iac?.cloudformation === undefined ? '' : safeBlock(analysis.iac.cloudformation),
+    iacNote: safe(analysis.iac?.note, 400),
     hasIac: analysis.iac?.terraform !== undefined || analysis.iac?.cloudformation !== undefined,
     actions: analysis.actions.map((a) => ({ action: a.action, target: safe(a.target, 300), risk: a.risk, reason: safe(a.reason, 300), approval: APPROVAL[mode] })),
     hasActions: analysis.actions.length > 0,

@@ -65,6 +65,7 @@ export function renderPlaybook(pb: Playbook, finding: Finding): Analysis {
     analysis.iac = {};
     if (pb.iac.terraform !== undefined) analysis.iac.terraform = render(pb.iac.terraform, finding, 'hcl');
     if (pb.iac.cloudformation !== undefined) analysis.iac.cloudformation = render(pb.iac.cloudformation, finding, 'yaml');
+    if (pb.iac.note !== undefined) analysis.iac.note = render(pb.iac.note, finding, 'text');
   }
   return analysis;
 }

@@ -39,7 +39,7 @@ export interface PlaybookText {
   impact: string;
   falsePositives: readonly string[];
   steps: readonly { title: string; detail: string; commands: readonly string[] }[];
-  iac?: { terraform?: string | undefined; cloudformation?: string | undefined } | undefined;
+  iac?: { terraform?: string | undefined; cloudformation?: string | undefined; note?: string | undefined } | undefined;
 }
 
 /** Every text field of a playbook or analysis, with its path (`steps[2].commands[0]`). */
@@ -55,6 +55,7 @@ export function textFields(pb: PlaybookText): [string, string][] {
     ]),
     ...(pb.iac?.terraform === undefined ? [] : [['iac.terraform', pb.iac.terraform] as [string, string]]),
     ...(pb.iac?.cloudformation === undefined ? [] : [['iac.cloudformation', pb.iac.cloudformation] as [string, string]]),
+    ...(pb.iac?.note === undefined ? [] : [['iac.note', pb.iac.note] as [string, string]]),
   ];
 }
 

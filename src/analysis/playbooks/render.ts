@@ -139,6 +139,7 @@ export const VARIABLES: Record<string, Variable> = {
   queueUrl: { get: (f) => idOf(f, 'queueUrl'), placeholder: '<queue-url>', find: 'get it with: aws sqs get-queue-url --queue-name NAME' },
   queueName: { get: (f) => idOf(f, 'queueName'), placeholder: '<queue-name>' },
   topicArn: { get: (f) => idOf(f, 'topicArn'), placeholder: '<topic-arn>', find: 'list the topics with: aws sns list-topics' },
+  nodegroupName: { get: (f) => idOf(f, 'nodegroupName'), placeholder: '<nodegroup-name>', find: 'list them with: aws eks list-nodegroups --cluster-name CLUSTER' },
   serviceName: { get: (f) => idOf(f, 'serviceName'), placeholder: '<service-name>', find: 'list the services with: aws ecs list-services --cluster CLUSTER' },
   detectorId: { get: (f) => idOf(f, 'detectorId'), placeholder: '<detector-id>', find: 'get it with: aws guardduty list-detectors' },
   apiId: { get: (f) => idOf(f, 'apiId'), placeholder: '<api-id>', find: 'list the APIs with: aws appsync list-graphql-apis --query "graphqlApis[].[apiId,name]"' },

@@ -29,7 +29,15 @@ export const playbookSchema = z.strictObject({
   impact: text,
   falsePositives: z.array(text).max(10).default([]),
   steps: z.array(stepSchema).min(1).max(20),
-  iac: z.strictObject({ terraform: z.string().min(1).max(20000).optional(), cloudformation: z.string().min(1).max(20000).optional() }).optional(),
+  iac: z
+    .strictObject({
+      terraform: z.string().min(1).max(20000).optional(),
+      cloudformation: z.string().min(1).max(20000).optional(),
+      /** Why a fix as code is missing or partial (CloudFormation has no resource for it; the fix is not configuration). */
+      note: z.string().min(1).max(400).optional(),
+    })
+    .refine((i) => i.terraform !== undefined || i.cloudformation !== undefined || i.note !== undefined, 'iac needs terraform, cloudformation or a note')
+    .optional(),
   actions: z
     .array(
       z.strictObject({

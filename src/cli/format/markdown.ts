@@ -42,6 +42,7 @@ export function markdownBlock(result: TriageResult): string {
     out.push(`${i + 1}. **${mdEscape(s.title)}** (${s.phase}): ${mdEscape(s.detail)}`);
     for (const cmd of s.commands) out.push('', fence(cmd, 'sh').replace(/^/gm, '   '));
   });
+  if (a.iac?.note !== undefined) out.push('', '### Fix as code', '', mdEscape(a.iac.note));
   if (a.iac?.terraform !== undefined) out.push('', '### Fix as code: Terraform', '', fence(a.iac.terraform, 'hcl'));
   if (a.iac?.cloudformation !== undefined) out.push('', '### Fix as code: CloudFormation', '', fence(a.iac.cloudformation, 'yaml'));
   out.push('', '### Proposed actions', '');

@@ -71,8 +71,9 @@ export class TextFormatter {
       for (const cmd of s.commands) lines.push(c.green(`       $ ${cmd}`));
     });
     if (a.iac !== undefined) {
+      if (a.iac.note !== undefined) lines.push('', c.bold('  Fix as code'), wrap(a.iac.note, width, '    '));
       for (const [kind, code] of Object.entries(a.iac)) {
-        if (typeof code !== 'string') continue;
+        if (typeof code !== 'string' || kind === 'note') continue;
         lines.push('', c.bold(`  Fix as code (${kind})`));
         for (const l of code.trimEnd().split('\n')) lines.push(c.dim(`    ${l}`));
       }
