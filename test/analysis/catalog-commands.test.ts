@@ -6,23 +6,19 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { normalizeOne } from '../helpers/findings.js';
 import { PlaybookAnalyst } from '../../src/analysis/playbooks/analyst.js';
 import { loadCatalog } from '../../src/analysis/playbooks/catalog.js';
 import { knownControlFinding, knownControls, knownTypes } from '../../src/analysis/playbooks/coverage.js';
 import { VARIABLES } from '../../src/analysis/playbooks/render.js';
 import type { Finding } from '../../src/findings/model.js';
-import { normalizeRecord } from '../../src/findings/normalize/index.js';
 import { guardDutyEvent, securityHubEvent } from '../../src/findings/samples.js';
 import { shellProblem, shellWords } from '../helpers/shell.js';
 
 const catalog = loadCatalog();
 const analyst = new PlaybookAnalyst(catalog);
 
-function finding(event: unknown): Finding {
-  const [f] = normalizeRecord(event, 'sample');
-  if (f === undefined || f instanceof Error) throw new Error(`sample did not normalize: ${String(f)}`);
-  return f;
-}
+const finding = normalizeOne;
 
 /** Upper-case stand-ins playbooks once used for ids a finding can carry, with the variable that carries it. */
 const STAND_INS: Record<string, string> = {

@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { normalizeOne } from '../helpers/findings.js';
 import { PlaybookAnalyst } from '../../src/analysis/playbooks/analyst.js';
 import { loadCatalog, textFields } from '../../src/analysis/playbooks/catalog.js';
 import { knownControlFinding, knownControls, knownTypes } from '../../src/analysis/playbooks/coverage.js';
 import { HINT, VARIABLES, withoutHints } from '../../src/analysis/playbooks/render.js';
 import type { Analysis } from '../../src/analysis/types.js';
 import type { Finding } from '../../src/findings/model.js';
-import { normalizeRecord } from '../../src/findings/normalize/index.js';
 import { guardDutyEvent, securityHubEvent } from '../../src/findings/samples.js';
 import { getAction } from '../../src/response/registry.js';
 import { CATALOG_LISTS } from '../helpers/fixtures.js';
@@ -24,11 +24,7 @@ const PLACEHOLDERS = Object.values(VARIABLES)
   .map((v) => v.placeholder)
   .filter((p) => p.startsWith('<'));
 
-function finding(event: unknown): Finding {
-  const [f] = normalizeRecord(event, 'sample');
-  if (f === undefined || !('fingerprint' in f)) throw new Error(`sample did not normalize: ${JSON.stringify(f)}`);
-  return f;
-}
+const finding = normalizeOne;
 
 /** The ids (first column) of a public list in `test/fixtures/catalog/`, sorted. */
 function sharedIds(file: string): string[] {

@@ -4,10 +4,10 @@
  * by their Security Hub control's playbook or a rule-specific one.
  */
 import { describe, expect, it } from 'vitest';
+import { normalizeOne } from '../helpers/findings.js';
 import { PlaybookAnalyst } from '../../src/analysis/playbooks/analyst.js';
 import { configRuleControls, controlOfRule, managedRuleOf } from '../../src/findings/normalize/config-rules.js';
 import type { Finding } from '../../src/findings/model.js';
-import { normalizeRecord } from '../../src/findings/normalize/index.js';
 import { configEvent, inspectorEvent, macieEvent } from '../../src/findings/samples.js';
 import { INSPECTOR_KINDS, MACIE_TYPES, POPULAR_CONFIG_RULES } from '../../src/findings/source-samples.js';
 import { runCli } from '../helpers/cli.js';
@@ -17,11 +17,7 @@ import { readFileSync } from 'node:fs';
 type Json = Record<string, unknown>;
 const analyst = new PlaybookAnalyst();
 
-function one(record: unknown): Finding {
-  const [f] = normalizeRecord(record, 'test');
-  if (f === undefined || f instanceof Error) throw new Error(`did not normalize: ${String(f)}`);
-  return f;
-}
+const one = normalizeOne;
 const commands = (f: Finding): string[] => analyst.analyzeSync(f).steps.flatMap((s) => s.commands);
 
 describe('Inspector', () => {

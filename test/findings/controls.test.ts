@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeOne } from '../helpers/findings.js';
 import { PlaybookAnalyst } from '../../src/analysis/playbooks/analyst.js';
 import { loadCatalog } from '../../src/analysis/playbooks/catalog.js';
-import type { Finding } from '../../src/findings/model.js';
-import { normalizeRecord } from '../../src/findings/normalize/index.js';
 import { standardControlRows } from '../../src/findings/normalize/controls.js';
 import { controlFinding, securityHubEvent } from '../../src/findings/samples.js';
 import { CATALOG_LISTS } from '../helpers/fixtures.js';
@@ -10,11 +9,7 @@ import { readFileSync } from 'node:fs';
 
 type Json = Record<string, unknown>;
 
-function one(record: unknown): Finding {
-  const [f] = normalizeRecord(record, 'test');
-  if (f === undefined || f instanceof Error) throw new Error(`did not normalize: ${String(f)}`);
-  return f;
-}
+const one = normalizeOne;
 
 /** A control finding written per standard, as the Security Hub user guide's samples show it. */
 function perStandard(controlId: string, o: { generatorId: string; productFields: Record<string, string>; title: string; resourceType?: string }): Json {

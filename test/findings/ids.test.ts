@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeOne } from '../helpers/findings.js';
 import { PlaybookAnalyst } from '../../src/analysis/playbooks/analyst.js';
-import type { Finding } from '../../src/findings/model.js';
 import { idsFromArn } from '../../src/findings/normalize/common.js';
-import { normalizeRecord } from '../../src/findings/normalize/index.js';
 import { controlFinding, ocsfEvent, securityHubEvent } from '../../src/findings/samples.js';
 
 type Json = Record<string, unknown>;
 
-function one(record: unknown): Finding {
-  const [f] = normalizeRecord(record, 'test');
-  if (f === undefined || f instanceof Error) throw new Error(`did not normalize: ${String(f)}`);
-  return f;
-}
+const one = normalizeOne;
 
 describe('every identifier the finding carries is used', () => {
   it('reads EC2, SQS, SNS, ECS, EKS, IAM policy and GuardDuty ids from their ARNs', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeOne } from '../helpers/findings.js';
 import { PlaybookAnalyst } from '../../src/analysis/playbooks/analyst.js';
-import type { Finding } from '../../src/findings/model.js';
-import { normalizeRecord } from '../../src/findings/normalize/index.js';
 import { configEvent, controlFinding, guardDutyEvent, inspectorEvent, macieEvent, ocsfEvent, securityHubEvent } from '../../src/findings/samples.js';
 import { analyzeOne } from '../../src/pipeline.js';
 import { runCli } from '../helpers/cli.js';
@@ -9,11 +8,7 @@ import { fixture } from '../helpers/fixtures.js';
 
 type Json = Record<string, unknown>;
 
-function one(record: unknown): Finding {
-  const [f] = normalizeRecord(record, 'test');
-  if (f === undefined || f instanceof Error) throw new Error(`did not normalize: ${String(f)}`);
-  return f;
-}
+const one = normalizeOne;
 
 /** The EC2.18 control finding as Security Hub sends it once the rule was fixed. */
 function passedControl(patch: Json): Json {

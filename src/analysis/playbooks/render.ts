@@ -300,14 +300,12 @@ export function shellQuote(value: string): string {
   return SHELL_SAFE.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Escapes one value for where it lands. */
-export function escapeFor(context: RenderContext, value: string): string {
+/** Escapes one value for where it lands (commands are rendered by `renderShell`, which knows the quoting around each value). */
+export function escapeFor(context: Exclude<RenderContext, 'shell'>, value: string): string {
   const clean = cleanText(value);
   switch (context) {
     case 'text':
       return clean;
-    case 'shell':
-      return shellQuote(clean);
     case 'hcl':
       return clean.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, () => '$${').replace(/%\{/g, '%%{');
     case 'yaml':
@@ -354,14 +352,12 @@ function renderShell(nodes: Parameters<typeof run>[0], finding: Finding): string
       continue;
     }
     out += ch;
-    if (quote === undefined && ch === '\\') {
+    // A backslash escapes the next character everywhere but inside single quotes.
+    if (ch === '\\' && quote !== "'") {
       out += marked.charAt(i + 1);
       i += 1;
     } else if (quote === undefined && (ch === "'" || ch === '"')) quote = ch;
-    else if (quote === '"' && ch === '\\') {
-      out += marked.charAt(i + 1);
-      i += 1;
-    } else if (ch === quote) quote = undefined;
+    else if (ch === quote) quote = undefined;
   }
   return out;
 }

@@ -141,8 +141,9 @@ function detailIds(d: Record<string, unknown>): Record<string, string | string[]
 
 function asffResources(f: Asff): Resource[] {
   return f.Resources.map((r) => {
-    const ids = idsFromArn(r.Type, r.Id);
     const d = isObject(r.Details) ? r.Details : {};
+    // The ARN's ids win over those the Details carry.
+    const ids = { ...detailIds(d), ...idsFromArn(r.Type, r.Id) };
     const key = isObject(d.AwsIamAccessKey) ? d.AwsIamAccessKey : undefined;
     if (key !== undefined) {
       const name = key.PrincipalName ?? key.UserName;
@@ -153,7 +154,6 @@ function asffResources(f: Asff): Resource[] {
     }
     const sg = isObject(d.AwsEc2SecurityGroup) ? d.AwsEc2SecurityGroup : undefined;
     if (sg !== undefined && typeof sg.GroupId === 'string') ids.securityGroupIds = [sg.GroupId];
-    Object.assign(ids, detailIds(d), { ...ids });
     const bucketTags = r.Tags ?? {};
     return resource(r.Type, r.Id, r.Region, bucketTags, ids);
   });
