@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.venv/', '.tmp/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.venv/', '.venv-checkov/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,9 +2,12 @@
  * Every infrastructure-as-code fix in the catalog, rendered for a sample finding, is valid on its
  * own: Terraform parses as HCL (@cdktf/hcl2json, HashiCorp's parser compiled to WebAssembly) and
  * CloudFormation passes cfn-lint (installed into .venv by the test setup) with no error or warning.
+ * And every fix passes the checkov checks of the control it fixes, on every resource it declares
+ * (checkov installed into .venv-checkov by the test setup; the control-to-check table is
+ * test/fixtures/checkov/controls.tsv).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +22,8 @@ import type { Finding } from '../../src/findings/model.js';
 import { samplesFor } from '../helpers/playbook-samples.js';
 
 const CFN_LINT = fileURLToPath(new URL('../../.venv/bin/cfn-lint', import.meta.url));
+const CHECKOV = fileURLToPath(new URL('../../.venv-checkov/bin/checkov', import.meta.url));
+const CHECKOV_TABLE = fileURLToPath(new URL('../fixtures/checkov/controls.tsv', import.meta.url));
 const run = promisify(execFile);
 
 const withIac = [...loadCatalog().entries.values()].filter((pb) => pb.iac !== undefined);
@@ -30,7 +35,7 @@ function sampleFor(pb: Playbook): Finding {
   return f;
 }
 
-const rendered = withIac.map((pb) => ({ id: pb.id, iac: renderPlaybook(pb, sampleFor(pb)).iac ?? {} }));
+const rendered = withIac.map((pb) => ({ id: pb.id, keys: [...pb.match.controls, pb.id], iac: renderPlaybook(pb, sampleFor(pb)).iac ?? {} }));
 
 describe('catalog IaC', () => {
   it('has fixes to check', () => {
@@ -79,6 +84,103 @@ describe('catalog IaC', () => {
       expect(matches).toEqual([]);
     }, 120_000);
   });
+});
+
+/** control or playbook id -> the checkov checks that test it, or the reason none can be evaluated. */
+function checkovTable(): Map<string, { checks: string[]; reason?: string }> {
+  const table = new Map<string, { checks: string[]; reason?: string }>();
+  for (const line of readFileSync(CHECKOV_TABLE, 'utf8').split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const [key = '', checks = '', reason] = line.split('\t');
+    table.set(key, checks === '-' ? { checks: [], reason } : { checks: checks.split(',') });
+  }
+  return table;
+}
+
+interface CheckovResult {
+  check_id: string;
+  file_path: string;
+  resource: string;
+  check_result: { result: string; suppress_comment?: string };
+}
+
+describe('checkov: every fix passes the checks of its own control', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'firebreak-checkov-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const table = checkovTable();
+
+  it('the table is well formed and names controls the catalog covers', () => {
+    const catalog = loadCatalog();
+    for (const [key, row] of table) {
+      expect(row.checks.every((c) => /^CKV2?_AWS_\d+$/.test(c)), key).toBe(true);
+      if (row.checks.length === 0) expect(row.reason ?? '', key).toMatch(/\w{10}/);
+      const known = catalog.entries.has(key) || catalog.resolve({ type: key }) !== undefined;
+      expect(known, key).toBe(true);
+    }
+    expect([...table.values()].filter((r) => r.checks.length > 0).length).toBeGreaterThan(90);
+  });
+
+  it('the checks of each control a fix covers are evaluated on it and pass; a skip says why', async () => {
+    for (const r of rendered) {
+      if (r.iac.terraform !== undefined) {
+        mkdirSync(join(dir, 'terraform', r.id), { recursive: true });
+        writeFileSync(join(dir, 'terraform', r.id, 'main.tf'), r.iac.terraform);
+      }
+      if (r.iac.cloudformation !== undefined) {
+        mkdirSync(join(dir, 'cloudformation'), { recursive: true });
+        writeFileSync(join(dir, 'cloudformation', `${r.id}.yaml`), r.iac.cloudformation);
+      }
+    }
+    const results: CheckovResult[] = [];
+    for (const framework of ['terraform', 'cloudformation']) {
+      let out: string;
+      try {
+        // --skip-download: no network (checkov would otherwise fetch guidelines from its platform).
+        ({ stdout: out } = await run(CHECKOV, ['-d', join(dir, framework), '--framework', framework, '-o', 'json', '--compact', '--skip-download'], { timeout: 240_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LOG_LEVEL: 'ERROR' } }));
+      } catch (err) {
+        // checkov exits 1 when any check fails; the JSON report is still on stdout.
+        out = (err as { stdout?: string }).stdout ?? '';
+        if (out === '') throw err;
+      }
+      const report = JSON.parse(out) as { results: Record<string, CheckovResult[]> };
+      for (const list of Object.values(report.results)) results.push(...list);
+    }
+    const playbookOf = (path: string): string => path.replace(/^\//, '').split('/')[0]?.replace(/\.yaml$/, '') ?? '';
+    const byPlaybook = new Map<string, CheckovResult[]>();
+    for (const res of results) byPlaybook.set(playbookOf(res.file_path), [...(byPlaybook.get(playbookOf(res.file_path)) ?? []), res]);
+    expect(byPlaybook.size).toBeGreaterThan(100);
+
+    const problems: string[] = [];
+    let verified = 0;
+    for (const r of rendered) {
+      const own = byPlaybook.get(r.id) ?? [];
+      for (const res of own) {
+        if (res.check_result.result === 'SKIPPED' && (res.check_result.suppress_comment ?? '').length < 20) problems.push(`${r.id}: ${res.check_id} on ${res.resource} skipped without a reason`);
+      }
+      for (const key of r.keys) {
+        for (const check of table.get(key)?.checks ?? []) {
+          const mine = own.filter((res) => res.check_id === check);
+          const failed = mine.filter((res) => res.check_result.result === 'FAILED');
+          for (const f of failed) problems.push(`${r.id} (${key}): ${check} fails on ${f.resource}`);
+          if (!mine.some((res) => res.check_result.result === 'PASSED')) problems.push(`${r.id} (${key}): ${check} is not evaluated on the fix`);
+          else if (failed.length === 0) verified += 1;
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(verified).toBeGreaterThan(100);
+
+    // Nor does a fix bring in a violation of another CRITICAL or HIGH control: a launch template
+    // that fixes public addresses still requires IMDSv2, a bucket it creates blocks public access.
+    const { knownControls } = await import('../../src/analysis/playbooks/coverage.js');
+    const serious = new Set(knownControls().filter((c) => c.severity === 'CRITICAL' || c.severity === 'HIGH').map((c) => c.id));
+    const seriousChecks = new Map<string, string>();
+    for (const [key, row] of table) if (serious.has(key)) for (const check of row.checks) seriousChecks.set(check, key);
+    const introduced = results
+      .filter((res) => res.check_result.result === 'FAILED' && seriousChecks.has(res.check_id))
+      .map((res) => `${playbookOf(res.file_path)}: ${res.check_id} (${seriousChecks.get(res.check_id) ?? ''}) fails on ${res.resource}`);
+    expect(introduced).toEqual([]);
+  }, 300_000);
 });
 
 describe('IaC coverage of CRITICAL and HIGH controls', () => {
