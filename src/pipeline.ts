@@ -4,7 +4,7 @@
  */
 import { resolvedAnalysis } from './analysis/resolved.js';
 import type { Analysis, Analyst } from './analysis/types.js';
-import { type InputError, type InputPosition, describePosition } from './findings/errors.js';
+import { type InputError, type InputPosition, describePosition, recordFailed } from './findings/errors.js';
 import type { Finding } from './findings/model.js';
 import { normalizeRecord } from './findings/normalize/index.js';
 import type { InputItem } from './findings/read.js';
@@ -58,19 +58,42 @@ export async function* triage(
       if (stats !== undefined) stats.rejected += 1;
       window.push(Promise.resolve(item));
     } else {
-      for (const out of normalizeRecord(item.value, describePosition(item.position))) {
+      const what = describePosition(item.position);
+      const failed = (err: unknown, doing: string): TriageResult => {
+        if (stats !== undefined) stats.rejected += 1;
+        return { kind: 'error', error: recordFailed(err, what, doing), position: item.position };
+      };
+      let normalized: ReturnType<typeof normalizeRecord>;
+      try {
+        normalized = normalizeRecord(item.value, what, item.within);
+      } catch (err) {
+        normalized = [];
+        window.push(Promise.resolve(failed(err, 'reading')));
+      }
+      for (const out of normalized) {
         if (out instanceof Error) {
           if (stats !== undefined) stats.rejected += 1;
           window.push(Promise.resolve({ kind: 'error', error: out, position: item.position }));
-        } else {
-          if (stats !== undefined) stats.findings += 1;
-          const routing = stage?.route(out);
-          const by = (routing === undefined ? undefined : stage?.analystFor(routing)) ?? analyst;
-          const pending: Promise<TriageResult> = analyzeOne(by, out).then((analysis) => ({ kind: 'finding', finding: out, analysis, position: item.position, ...(routing === undefined ? {} : { routing }) }));
-          // Awaited in order below; this only keeps an early failure from counting as unhandled.
-          pending.catch(() => undefined);
-          window.push(pending);
+          continue;
         }
+        let routing: RoutingDecision | undefined;
+        let by: Analyst;
+        try {
+          routing = stage?.route(out);
+          by = (routing === undefined ? undefined : stage?.analystFor(routing)) ?? analyst;
+        } catch (err) {
+          window.push(Promise.resolve(failed(err, 'routing')));
+          continue;
+        }
+        if (stats !== undefined) stats.findings += 1;
+        const pending: Promise<TriageResult> = analyzeOne(by, out).then(
+          (analysis) => ({ kind: 'finding', finding: out, analysis, position: item.position, ...(routing === undefined ? {} : { routing }) }),
+          (err: unknown) => {
+            if (stats !== undefined) stats.findings -= 1;
+            return failed(err, 'analysing');
+          },
+        );
+        window.push(pending);
       }
     }
     while (window.length >= concurrency) yield await (window.shift() as Promise<TriageResult>);

@@ -4,10 +4,11 @@ import { PlaybookAnalyst } from '../analysis/playbooks/analyst.js';
 import { slackSummary, type Style } from '../analysis/styles.js';
 import { emailDraft } from '../notify/draft.js';
 import type { Analysis, Analyst } from '../analysis/types.js';
+import { describePosition, recordFailed } from '../findings/errors.js';
 import type { Finding } from '../findings/model.js';
 import { type CliAnalyst, llmSummary } from './analyst.js';
 import { type InputItem, readInputs } from '../findings/read.js';
-import { type TriageStats, triage } from '../pipeline.js';
+import { type TriageResult, type TriageStats, triage } from '../pipeline.js';
 import { jsonLine } from './format/json.js';
 import { markdownBlock, markdownSummary } from './format/markdown.js';
 import { TextFormatter } from './format/text.js';
@@ -77,15 +78,35 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   const progress = new Progress(io.stderr, () => `firebreak: ${stats.records.toLocaleString('en-US')} records, ${stats.findings.toLocaleString('en-US')} findings, ${stats.rejected} rejected`);
   const notifier = options.notify?.notifier;
   const outcomes: Outcome[] = [];
+  let deliveryCrashed = false;
   progress.start();
   try {
     if (notifier !== undefined) outcomes.push(...(await notifier.retryFailed()));
+    const render = (result: TriageResult): string => {
+      if (options.format === 'json') return `${jsonLine(result)}\n`;
+      if (options.format === 'markdown') return markdownBlock(result);
+      if (options.style !== undefined && options.style !== 'standard' && result.kind === 'finding') return styled(options.style, result.finding, result.analysis);
+      return text.format(result);
+    };
     for await (const result of triage(items, analyst, stats, window, options.routing?.stage)) {
-      if (notifier !== undefined && result.kind === 'finding') outcomes.push(...(await deliver(notifier, result.finding, result.analysis, result.routing)));
-      if (options.format === 'json') await out.write(`${jsonLine(result)}\n`);
-      else if (options.format === 'markdown') await out.write(markdownBlock(result));
-      else if (options.style !== undefined && options.style !== 'standard' && result.kind === 'finding') await out.write(styled(options.style, result.finding, result.analysis));
-      else await out.write(text.format(result));
+      if (notifier !== undefined && result.kind === 'finding') {
+        try {
+          outcomes.push(...(await deliver(notifier, result.finding, result.analysis, result.routing)));
+        } catch (err) {
+          deliveryCrashed = true;
+          io.stderr.write(`firebreak: ${recordFailed(err, describePosition(result.position), 'delivering').message}\n`);
+        }
+      }
+      let shown: string;
+      try {
+        shown = render(result);
+      } catch (err) {
+        // One record that cannot be rendered is reported in its place; the batch goes on.
+        if (result.kind === 'finding') stats.findings -= 1;
+        stats.rejected += 1;
+        shown = render({ kind: 'error', error: recordFailed(err, describePosition(result.position), 'rendering'), position: result.position });
+      }
+      await out.write(shown);
     }
     if (notifier !== undefined) outcomes.push(...(await notifier.flushDigests(options.notify?.flushAll === true)));
     if (options.format === 'markdown') await out.write(markdownSummary(stats));
@@ -103,6 +124,6 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   if (options.format === 'json' && stats.rejected > 0) {
     io.stderr.write(`firebreak: ${stats.rejected} input record(s) rejected; see the "error" lines\n`);
   }
-  if (outcomes.some((o) => o.status === 'failed')) return EXIT.failure;
+  if (deliveryCrashed || outcomes.some((o) => o.status === 'failed')) return EXIT.failure;
   return stats.rejected > 0 ? EXIT.rejected : EXIT.ok;
 }

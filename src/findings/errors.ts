@@ -25,6 +25,8 @@ export const INPUT_ERROR_CODES = [
   'TooManyItems',
   'EmptyInput',
   'UnreadableInput',
+  'CorruptInput',
+  'RecordFailed',
 ] as const;
 
 /** One of the stable input error codes. */
@@ -54,3 +56,14 @@ export function describePosition(pos: InputPosition): string {
   const name = pos.file === '-' ? 'stdin' : pos.file;
   return pos.line === undefined ? `${name} record ${pos.index}` : `${name} line ${pos.line} (record ${pos.index})`;
 }
+
+/**
+ * The coded error for an unexpected failure while processing one record (a bug, not bad input):
+ * the record is reported and the batch goes on.
+ */
+export function recordFailed(err: unknown, what: string, stage: string): InputError {
+  const detail = err instanceof Error ? err.message : String(err);
+  const short = detail.length > 200 ? `${detail.slice(0, 200)}...` : detail;
+  return new InputError('RecordFailed', `${what}: firebreak failed while ${stage} this record (${short}); the rest of the input goes on`, { cause: err });
+}
+

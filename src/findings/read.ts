@@ -1,30 +1,33 @@
 /**
  * Reads finding input: one JSON value, a JSON array, JSON Lines, or gzip of any of those, from a
- * file or a stream. JSON Lines is streamed line by line, so memory stays bounded however large the
- * input; a single JSON document is buffered up to a limit. Every record comes out with its
- * position; a record that cannot be parsed comes out as a coded error and reading goes on.
+ * file or a stream. Nothing is read whole: JSON Lines is streamed line by line, a JSON array (and
+ * the findings list of an API page) element by element, and any other document is kept only up to
+ * a limit, so memory stays bounded whatever the input. Every record comes out with its position;
+ * a record that cannot be parsed or is too large comes out as a coded error and reading goes on.
  */
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { InputError, type InputPosition } from './errors.js';
+import { type GzipProblem, gunzip, isGzip } from './gunzip.js';
+import { DocumentScanner, type Scanned } from './scan.js';
 
 /** One record read from the input, or the error that stood in its place. */
 export type InputItem =
-  | { kind: 'record'; value: unknown; position: InputPosition }
+  /** `within` is set for an element of an API page's findings list (`Findings[3]`). */
+  | { kind: 'record'; value: unknown; position: InputPosition; within?: string }
   | { kind: 'error'; error: InputError; position: InputPosition };
 
 /** Limits that keep any input from exhausting memory. */
 export interface ReadLimits {
-  /** Largest single record (one JSON Lines line), in bytes. */
+  /** Largest single record (one JSON Lines line, one element of an array or page), in bytes. */
   maxRecordBytes: number;
-  /** Largest single JSON document (non-JSON-Lines input), in bytes. */
+  /** Largest top-level JSON value read whole (a document that is not an array or a page), in bytes. */
   maxDocumentBytes: number;
 }
 
+/** AWS's own limits are far below these (an EventBridge event is at most 256 KiB). */
 export const DEFAULT_READ_LIMITS: ReadLimits = {
-  maxRecordBytes: 32 * 1024 * 1024,
-  maxDocumentBytes: 256 * 1024 * 1024,
+  maxRecordBytes: 8 * 1024 * 1024,
+  maxDocumentBytes: 16 * 1024 * 1024,
 };
 
 interface Line {
@@ -34,11 +37,11 @@ interface Line {
 }
 
 /** Splits a byte stream into lines without ever holding more than one line (bounded) in memory. */
-async function* splitLines(chunks: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Line> {
+async function* splitLines(chunks: AsyncIterable<Buffer>, maxBytes: number, firstLine = 1): AsyncGenerator<Line> {
   let parts: Buffer[] = [];
   let size = 0;
   let tooLong = false;
-  let lineNo = 1;
+  let lineNo = firstLine;
   const flush = (): Line => {
     const text = tooLong ? '' : Buffer.concat(parts, size).toString('utf8');
     const line = { text, lineNo, tooLong };
@@ -71,23 +74,24 @@ async function* splitLines(chunks: AsyncIterable<Buffer>, maxBytes: number): Asy
   if (size > 0 || tooLong) yield flush();
 }
 
-/** Undoes gzip when the stream starts with the gzip magic bytes. */
-async function* maybeGunzip(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/** Prepends already-read chunks to the rest of a stream. */
+async function* replay(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield* head;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done === true) return;
+    yield next.value;
+  }
+}
+
+/** Undoes gzip (member by member, like zcat) when the stream starts with the gzip magic bytes. */
+async function* maybeGunzip(stream: AsyncIterable<Buffer>, problem: { value?: GzipProblem }): AsyncGenerator<Buffer> {
   const it = stream[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done === true) return;
-  const head = first.value;
-  const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
-  async function* all(): AsyncGenerator<Buffer> {
-    yield head;
-    yield* rest;
-  }
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = Readable.from(all()).pipe(createGunzip());
-    for await (const chunk of gunzip) yield chunk as Buffer;
-  } else {
-    yield* all();
-  }
+  const all = replay([first.value], it);
+  if (isGzip(first.value)) yield* gunzip(all, problem);
+  else yield* all;
 }
 
 function parseError(err: unknown, where: string): InputError {
@@ -101,6 +105,56 @@ function where(file: string, line?: number): string {
   return line === undefined ? name : `${name} line ${line}`;
 }
 
+/** The start of the input: its first non-blank line decides between JSON Lines and a document. */
+interface Peek {
+  /** Chunks from the first non-blank byte on, to be read again. */
+  head: Buffer[];
+  /** Line number of the first non-blank byte. */
+  line: number;
+  /** The first non-blank line is whole, within the record limit, and a complete JSON value. */
+  jsonLines: boolean;
+}
+
+/** Reads just enough of `it` to find the first non-blank line (never more than one record). */
+async function peek(it: AsyncIterator<Buffer>, maxBytes: number): Promise<Peek | undefined> {
+  let line = 1;
+  let started = false;
+  let atStart = true;
+  const head: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await it.next();
+    if (next.done === true) break;
+    let chunk = next.value;
+    if (atStart) {
+      atStart = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    let i = 0;
+    if (!started) {
+      while (i < chunk.length) {
+        const b = chunk[i] as number;
+        if (b === 0x0a) line += 1;
+        else if (b !== 0x20 && b !== 0x0d && b !== 0x09) break;
+        i += 1;
+      }
+      if (i === chunk.length) continue;
+      started = true;
+      chunk = chunk.subarray(i);
+    }
+    head.push(chunk);
+    const nl = chunk.indexOf(0x0a);
+    if (nl !== -1 && size + nl <= maxBytes) {
+      const text = Buffer.concat([...head.slice(0, -1), chunk.subarray(0, nl)]).toString('utf8').trim();
+      return { head, line, jsonLines: isCompleteJson(text) };
+    }
+    size += chunk.length;
+    if (size > maxBytes) return { head, line, jsonLines: false };
+  }
+  if (!started) return undefined;
+  return { head, line, jsonLines: isCompleteJson(Buffer.concat(head).toString('utf8').trim()) };
+}
+
 /** Reads one input stream named `file` (`-` for stdin) and yields its records in order. */
 export async function* readStream(
   stream: AsyncIterable<Buffer | string>,
@@ -111,9 +165,8 @@ export async function* readStream(
   const bytes = (async function* () {
     for await (const c of stream) yield typeof c === 'string' ? Buffer.from(c) : c;
   })();
-  // Iterated in several loops below; a plain iterator keeps `break` from closing the generator.
-  const lineIterator = splitLines(maybeGunzip(bytes), limits.maxRecordBytes);
-  const lines: AsyncIterable<Line> = { [Symbol.asyncIterator]: () => ({ next: () => lineIterator.next() }) };
+  const gzipProblem: { value?: GzipProblem } = {};
+  const decoded = maybeGunzip(bytes, gzipProblem)[Symbol.asyncIterator]();
 
   function* emit(value: unknown, line?: number): Generator<InputItem> {
     const values = Array.isArray(value) ? value : [value];
@@ -143,53 +196,53 @@ export async function* readStream(
     index += 1;
     return item;
   }
-
-  // Decide the shape from the first non-blank line: a complete JSON value there means JSON Lines.
-  let first: Line | undefined;
-  for await (const l of lines) {
-    if (l.tooLong || stripBom(l.text).trim() !== '') {
-      first = l;
-      break;
-    }
-  }
-  if (first === undefined) return;
-  const firstText = stripBom(first.text).trim();
-  if (first.tooLong || isCompleteJson(firstText)) {
-    yield* lineRecords(first);
-    for await (const l of lines) yield* lineRecords(l);
-    return;
-  }
-
-  // A multi-line document: buffer it (bounded), then parse it whole.
-  const buffered: Line[] = [first];
-  let total = first.text.length;
-  let overflow = false;
-  for await (const l of lines) {
-    buffered.push(l);
-    total += l.text.length + 1;
-    if (total > limits.maxDocumentBytes || l.tooLong) {
-      overflow = true;
-      break;
-    }
-  }
-  if (!overflow) {
-    const text = buffered.map((l) => l.text).join('\n');
-    try {
-      yield* emit(JSON.parse(stripBom(text)));
+  function* scanned(s: Scanned): Generator<InputItem> {
+    if (s.kind === 'tooLarge') {
+      const what = s.document ? 'JSON document' : s.within === undefined ? 'record' : `record ${s.within}`;
+      yield errorItem(new InputError('RecordTooLarge', `${where(file, s.line)}: ${what} is larger than ${s.limit} bytes${s.document ? ' (split it, or give JSON Lines)' : ''}`), s.line);
       return;
-    } catch (err) {
-      // Not one document. If other lines stand alone as JSON, it is JSON Lines with a bad line.
-      if (!buffered.slice(1).some((l) => isCompleteJson(l.text.trim()))) {
-        yield errorItem(parseError(err, where(file)));
+    }
+    if (s.kind === 'unterminated') {
+      // Not one document. If later lines stand alone as JSON, it is JSON Lines with a bad line.
+      const lines = s.text?.split('\n') ?? [];
+      if (lines.slice(1).some((l) => isCompleteJson(l.trim()))) {
+        for (const [k, text] of lines.entries()) yield* lineRecords({ text, lineNo: s.line + k, tooLong: false });
         return;
       }
+      let detail: unknown = new Error('the input ends before the value is complete');
+      try {
+        if (s.text !== undefined) JSON.parse(s.text);
+      } catch (err) {
+        detail = err;
+      }
+      yield errorItem(parseError(detail, where(file, s.line)), s.line);
+      return;
     }
-  } else if (!buffered.slice(1).some((l) => isCompleteJson(l.text.trim()))) {
-    yield errorItem(new InputError('RecordTooLarge', `${where(file)}: JSON document is larger than ${limits.maxDocumentBytes} bytes`));
-    return;
+    let value: unknown;
+    try {
+      value = JSON.parse(s.text);
+    } catch (err) {
+      yield errorItem(parseError(err, where(file, s.line)), s.line);
+      return;
+    }
+    yield { kind: 'record', value, position: { file, index, line: s.line }, ...(s.within === undefined ? {} : { within: s.within }) };
+    index += 1;
   }
-  for (const l of buffered) yield* lineRecords(l);
-  for await (const l of lines) yield* lineRecords(l);
+
+  const start = await peek(decoded, limits.maxRecordBytes);
+  if (start !== undefined) {
+    const rest = replay(start.head, decoded);
+    if (start.jsonLines) {
+      for await (const l of splitLines(rest, limits.maxRecordBytes, start.line)) yield* lineRecords(l);
+    } else {
+      const scanner = new DocumentScanner(limits, start.line);
+      for await (const chunk of rest) for (const s of scanner.push(chunk)) yield* scanned(s);
+      for (const s of scanner.end()) yield* scanned(s);
+    }
+  }
+  if (gzipProblem.value !== undefined) {
+    yield errorItem(new InputError('CorruptInput', `${where(file)}: ${gzipProblem.value.message}; every record before it was read`));
+  }
 }
 
 function stripBom(s: string): string {

@@ -6,6 +6,7 @@
 import { asffTypeFromCfn } from './normalize/common.js';
 import { base, envelope, hex, type SampleOptions } from './sample-kit.js';
 import { configEvent, inspectorEvent, macieEvent } from './source-samples.js';
+import { own } from '../util/own.js';
 
 export { configEvent, inspectorEvent, macieEvent, sourceSamples } from './source-samples.js';
 
@@ -225,7 +226,7 @@ export function guardDutyFinding(type: string, opts: SampleOptions = {}): Json {
     EC2Image: 'an AMI',
     RecoveryPoint: 'an AWS Backup recovery point',
   };
-  const where = resource.resourceType === 'Instance' ? `EC2 instance ${instanceId}` : (names[String(resource.resourceType)] ?? 'a resource');
+  const where = resource.resourceType === 'Instance' ? `EC2 instance ${instanceId}` : (own(names, String(resource.resourceType)) ?? 'a resource');
   return {
     schemaVersion: '2.0',
     accountId: b.account,
@@ -304,7 +305,7 @@ const UNCAPTURED_TYPES: Record<string, string> = {
 export function controlSampleType(controlId: string, listed: string | undefined, fallback = 'AWS::::Account'): string {
   const m = /AWS::(\w+)::?(\w+)/.exec(listed ?? '');
   if (m !== null) return `AWS::${m[1] ?? ''}::${m[2] ?? ''}`;
-  return UNCAPTURED_TYPES[controlId] ?? fallback;
+  return own(UNCAPTURED_TYPES, controlId) ?? fallback;
 }
 
 /** The resource of a sample control finding whose CloudFormation resource type is known (`AWS::ELB::LoadBalancer`). */

@@ -4,6 +4,7 @@
  * Config (the most used managed rules), shaped as the services document them.
  */
 import { base, envelope, hex, type SampleOptions } from './sample-kit.js';
+import { own } from '../util/own.js';
 
 type Json = Record<string, unknown>;
 
@@ -246,7 +247,7 @@ function configResourceId(resourceType: string, account: string, region: string,
     'AWS::DynamoDB::Table': 'orders',
     'AWS::SecretsManager::Secret': `arn:aws:secretsmanager:${region}:${account}:secret:prod/orders/db-${hex(seed, 6)}`,
   };
-  return ids[resourceType] ?? account;
+  return own(ids, resourceType) ?? account;
 }
 
 /** A `Config Rules Compliance Change` event (default: restricted-ssh finding a security group NON_COMPLIANT). */

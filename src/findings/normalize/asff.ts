@@ -66,11 +66,18 @@ export function guardDutyTypeFromAsff(types: readonly string[] | undefined): str
   return undefined;
 }
 
+const PRODUCT_NAMES = new Map([
+  ['guardduty', 'GuardDuty'],
+  ['securityhub', 'Security Hub'],
+  ['inspector', 'Inspector'],
+  ['macie', 'Macie'],
+  ['config', 'Config'],
+]);
+
 function productOf(f: Asff): { name: string; family: string } {
   const fromArn = /product\/([^/]+)\/([^/]+)/.exec(f.ProductArn);
   const family = (fromArn?.[2] ?? f.ProductName ?? 'unknown').toLowerCase();
-  const names: Record<string, string> = { guardduty: 'GuardDuty', securityhub: 'Security Hub', inspector: 'Inspector', macie: 'Macie', config: 'Config' };
-  return { name: f.ProductName ?? f.ProductFields?.['aws/securityhub/ProductName'] ?? names[family] ?? family, family };
+  return { name: f.ProductName ?? f.ProductFields?.['aws/securityhub/ProductName'] ?? PRODUCT_NAMES.get(family) ?? family, family };
 }
 
 

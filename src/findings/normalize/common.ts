@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { Resource, ResourceIds, Severity, SeverityLabel } from '../model.js';
+import { bare } from '../../util/own.js';
 
 /** Generic caps for free-text fields whose source documents no limit. Larger is rejected. */
 export const LIMITS = {
@@ -158,7 +159,7 @@ export function regionOfArn(arn: string | undefined): string | undefined {
 
 /** Tags given as `[{key, value}]` or `[{Key, Value}]` as a plain record. */
 export function tagList(tags: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = bare<string>();
   if (!Array.isArray(tags)) return out;
   for (const t of tags.slice(0, LIMITS.tags)) {
     if (t === null || typeof t !== 'object') continue;
@@ -325,7 +326,7 @@ export function resource(type: string, id: string, region: string | undefined, t
   return out;
 }
 
-const SERVICE_NAMES: Record<string, string> = {
+const SERVICE_NAMES = new Map<string, string>(Object.entries({
   EC2: 'Ec2', IAM: 'Iam', S3: 'S3', RDS: 'Rds', CloudTrail: 'CloudTrail', KMS: 'Kms', Lambda: 'Lambda', ECS: 'Ecs',
   EKS: 'Eks', SNS: 'Sns', SQS: 'Sqs', ElasticLoadBalancingV2: 'Elbv2', ElasticLoadBalancing: 'Elb', DynamoDB: 'DynamoDb',
   SSM: 'Ssm', ECR: 'Ecr', CloudFront: 'CloudFront', SecretsManager: 'SecretsManager', ApiGateway: 'ApiGateway',
@@ -334,7 +335,7 @@ const SERVICE_NAMES: Record<string, string> = {
   SageMaker: 'SageMaker', AutoScaling: 'AutoScaling', CodeBuild: 'CodeBuild', EMR: 'Emr', DMS: 'Dms', MSK: 'Msk',
   AppSync: 'AppSync', GuardDuty: 'GuardDuty', CloudWatch: 'CloudWatch', AccessAnalyzer: 'AccessAnalyzer',
   BedrockAgentCore: 'BedrockAgentCore', EFS: 'Efs', WAFv2: 'WafV2',
-};
+}));
 
 /** Converts a CloudFormation type (`AWS::EC2::SecurityGroup`) to its ASFF name (`AwsEc2SecurityGroup`). */
 export function asffTypeFromCfn(cfnType: string): string {
@@ -342,7 +343,7 @@ export function asffTypeFromCfn(cfnType: string): string {
   const parts = cfnType.split('::');
   if (parts.length !== 3 || parts[0] !== 'AWS') return cfnType;
   const service = parts[1] ?? '';
-  const svc = SERVICE_NAMES[service] ?? service.charAt(0).toUpperCase() + service.slice(1).toLowerCase();
+  const svc = SERVICE_NAMES.get(service) ?? service.charAt(0).toUpperCase() + service.slice(1).toLowerCase();
   // ASFF writes acronyms as words: DBInstance -> DbInstance, VPNConnection -> VpnConnection.
   const kind = (parts[2] ?? '').replace(/[A-Z]{2,}(?=[A-Z][a-z]|$)/g, (run) => run.charAt(0) + run.slice(1).toLowerCase());
   return `Aws${svc}${kind}`;

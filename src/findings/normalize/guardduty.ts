@@ -7,6 +7,7 @@ import { fingerprint } from '../fingerprint.js';
 import type { Finding, Resource } from '../model.js';
 import { guardDutyResolution } from '../status.js';
 import { LIMITS, arnName, guardDutySeverity, isObject, requireDate, resource, str, tagList, validate } from './common.js';
+import { own } from '../../util/own.js';
 
 const schema = z.looseObject({
   schemaVersion: z.string().max(32).optional(),
@@ -232,7 +233,7 @@ export function normalizeGuardDuty(value: unknown, where: string, what: string):
     EC2Image: 'AwsEc2Image',
     RecoveryPoint: 'AwsBackupRecoveryPoint',
   };
-  const want = primaryType[f.resource.resourceType];
+  const want = own(primaryType, f.resource.resourceType);
   if (want !== undefined) res.sort((a, b) => Number(b.type === want) - Number(a.type === want));
   if (res.length === 0) {
     res.push(resource(`GuardDuty${f.resource.resourceType}`, f.arn ?? f.id, f.region, {}, {}));

@@ -58,6 +58,14 @@ function attempt(fn: One, value: unknown, where: string, what: string): Normaliz
 
 const MAX_PER_RECORD = 10_000;
 
+/** One finding of an API response page's list, at field path `where`. */
+function pageElement(v: unknown, where: string, what: string): Finding {
+  if (!isObject(v)) throw new InputError('NotAnObject', `${what}: field "${where}" must be a finding object`, { field: where });
+  const fn = rawNormalizer(v);
+  if (fn === undefined) throw new InputError('UnsupportedRecord', `${what}: field "${where}" is not a supported finding`, { field: where });
+  return fn(v, where, what);
+}
+
 function many(fn: One, list: unknown[], where: string, what: string): Normalized[] {
   if (list.length > MAX_PER_RECORD) {
     return [new InputError('TooManyItems', `${what}: field "${where}" has ${list.length} findings; the limit is ${MAX_PER_RECORD}`, { field: where })];
@@ -76,7 +84,9 @@ function decorated(spec: EventSpec, event: Record<string, unknown>, detail: Reco
  * `events.jsonl line 3 (record 2)`). Never throws for bad input: problems come back as `InputError`s
  * beside the findings that could be read.
  */
-export function normalizeRecord(value: unknown, what: string): Normalized[] {
+export function normalizeRecord(value: unknown, what: string, within?: string): Normalized[] {
+  // An element of a page's findings list, streamed on its own by the reader.
+  if (within !== undefined) return [attempt(pageElement, value, within, what)];
   if (!isObject(value)) {
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
     return [new InputError('NotAnObject', `${what}: expected a JSON object (an event or a finding), got ${kind}`)];
@@ -120,14 +130,7 @@ export function normalizeRecord(value: unknown, what: string): Normalized[] {
     return [new InputError('MissingField', `${what}: an EventBridge event without field "detail-type"; expected one of ${SUPPORTED_DETAIL_TYPES.map((t) => JSON.stringify(t)).join(', ')}`, { field: 'detail-type' })];
   }
   const page = pageOf(value);
-  if (page !== undefined) {
-    return page.list.length === 0 ? [] : many((v, w, x) => {
-      if (!isObject(v)) throw new InputError('NotAnObject', `${x}: field "${w}" must be a finding object`, { field: w });
-      const fn = rawNormalizer(v);
-      if (fn === undefined) throw new InputError('UnsupportedRecord', `${x}: field "${w}" is not a supported finding`, { field: w });
-      return fn(v, w, x);
-    }, page.list, page.key, what);
-  }
+  if (page !== undefined) return page.list.length === 0 ? [] : many(pageElement, page.list, page.key, what);
   const fn = rawNormalizer(value);
   if (fn === undefined) {
     return [
