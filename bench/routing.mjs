@@ -105,6 +105,7 @@ try {
     const ratio = fast / slow;
     const target = n >= 1000 ? 10 : n === 1 ? 1 : undefined;
     const verdict = target === undefined ? '' : ` (target >= ${target}) ${ratio >= target * 0.98 ? 'PASS' : 'FAIL'}`;
+    if ((target !== undefined && ratio < target * 0.98) || mismatches > 0) process.exitCode = 1;
     console.log(`${String(n).padStart(5)} routes: compiled ${fast.toFixed(0).padStart(8)} events/s, naive ${slow.toFixed(0).padStart(8)} events/s, ratio ${ratio.toFixed(2)}${verdict}; ${matches.toLocaleString()} matches, ${mismatches} disagreements`);
   }
 } finally {

@@ -58,6 +58,7 @@ try {
   console.log(`baseline JSON.parse+stringify: ${(b.records / b.seconds).toFixed(0)} records/s (${b.seconds.toFixed(2)} s)`);
   console.log(`firebreak triage pipeline:    ${(f.findings / f.seconds).toFixed(0)} findings/s (${f.seconds.toFixed(2)} s, ${f.findings} findings, ${f.rejected} rejected)`);
   console.log(`ratio firebreak/baseline:      ${ratio.toFixed(3)} (target >= 0.25) ${ratio >= 0.25 ? 'PASS' : 'FAIL'}`);
+  if (ratio < 0.25) process.exitCode = 1;
   console.log(`peak RSS of this process:      ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 
   if (bigGb > 0) {
@@ -67,6 +68,7 @@ try {
     const worker = fileURLToPath(new URL('./rss-worker.mjs', import.meta.url));
     const res = JSON.parse(execFileSync(process.execPath, [worker, big], { encoding: 'utf8', maxBuffer: 1024 * 1024 }));
     console.log(`1 GB-class file: ${res.seconds.toFixed(1)} s, exit ${res.status}, peak RSS ${res.maxRssMB.toFixed(0)} MB (target < 300 MB) ${res.maxRssMB < 300 ? 'PASS' : 'FAIL'}`);
+    if (res.maxRssMB >= 300) process.exitCode = 1;
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

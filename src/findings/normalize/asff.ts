@@ -12,16 +12,16 @@ import { asffResolution } from '../status.js';
 import { controlIdOf } from './controls.js';
 import { asffSeverity, idsFromArn, isObject, regionOfArn, requireDate, resource, str, validate } from './common.js';
 
-const resourceSchema = z.looseObject({
+const resourceSchema = z.object({
   Type: str(256),
   Id: str(512),
   Partition: z.string().max(16).optional(),
   Region: z.string().max(16).optional(),
   Tags: z.record(z.string().max(128), z.string().max(256)).optional(),
-  Details: z.looseObject({}).optional(),
+  Details: z.record(z.string(), z.unknown()).optional(),
 });
 
-const schema = z.looseObject({
+const schema = z.object({
   SchemaVersion: str(64),
   Id: str(512),
   ProductArn: str(512),
@@ -32,7 +32,7 @@ const schema = z.looseObject({
   UpdatedAt: z.string().max(64),
   FirstObservedAt: z.string().max(64).optional(),
   LastObservedAt: z.string().max(64).optional(),
-  Severity: z.looseObject({
+  Severity: z.object({
     Label: z.enum(SEVERITY_LABELS).optional(),
     Normalized: z.union([z.number().int().min(0).max(100), z.string().regex(/^\d{1,3}$/)]).optional(),
   }),
@@ -42,16 +42,16 @@ const schema = z.looseObject({
   ProductName: z.string().max(128).optional(),
   CompanyName: z.string().max(128).optional(),
   SourceUrl: z.string().max(2048).optional(),
-  Remediation: z.looseObject({ Recommendation: z.looseObject({ Text: z.string().max(512).optional(), Url: z.string().max(2048).optional() }).optional() }).optional(),
+  Remediation: z.object({ Recommendation: z.object({ Text: z.string().max(512).optional(), Url: z.string().max(2048).optional() }).optional() }).optional(),
   ProductFields: z.record(z.string().max(128), z.string().max(2048)).optional(),
   Resources: z.array(resourceSchema).min(1).max(32),
   Compliance: z
-    .looseObject({ Status: z.string().max(32).optional(), SecurityControlId: z.string().max(64).optional() })
+    .object({ Status: z.string().max(32).optional(), SecurityControlId: z.string().max(64).optional() })
     .optional(),
-  Workflow: z.looseObject({ Status: z.string().max(32).optional() }).optional(),
+  Workflow: z.object({ Status: z.string().max(32).optional() }).optional(),
   WorkflowState: z.string().max(32).optional(),
   RecordState: z.string().max(32).optional(),
-  FindingProviderFields: z.looseObject({ Severity: z.looseObject({ Label: z.enum(SEVERITY_LABELS).optional() }).optional() }).optional(),
+  FindingProviderFields: z.object({ Severity: z.object({ Label: z.enum(SEVERITY_LABELS).optional() }).optional() }).optional(),
 });
 
 type Asff = z.output<typeof schema>;

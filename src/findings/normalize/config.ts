@@ -9,10 +9,10 @@ import { configResolution } from '../status.js';
 import { controlOfRule, managedRuleOf } from './config-rules.js';
 import { LIMITS, asffTypeFromCfn, idsFromArn, requireDate, resource, severityFromWord, str, validate } from './common.js';
 
-const evaluation = z.looseObject({
+const evaluation = z.object({
   evaluationResultIdentifier: z
-    .looseObject({
-      evaluationResultQualifier: z.looseObject({ resourceType: str(256).optional(), resourceId: str(LIMITS.id).optional() }).optional(),
+    .object({
+      evaluationResultQualifier: z.object({ resourceType: str(256).optional(), resourceId: str(LIMITS.id).optional() }).optional(),
     })
     .optional(),
   complianceType: z.enum(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA']),
@@ -20,7 +20,7 @@ const evaluation = z.looseObject({
   annotation: z.string().max(LIMITS.shortText).optional(),
 });
 
-const schema = z.looseObject({
+const schema = z.object({
   resourceId: str(LIMITS.id),
   resourceType: str(256),
   awsRegion: str(32),

@@ -9,7 +9,7 @@ import { guardDutyResolution } from '../status.js';
 import { LIMITS, arnName, guardDutySeverity, isObject, requireDate, resource, str, tagList, validate } from './common.js';
 import { own } from '../../util/own.js';
 
-const schema = z.looseObject({
+const schema = z.object({
   schemaVersion: z.string().max(32).optional(),
   accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
   region: str(32),
@@ -21,9 +21,9 @@ const schema = z.looseObject({
   description: z.string().max(LIMITS.description).optional(),
   createdAt: z.string().max(64),
   updatedAt: z.string().max(64),
-  resource: z.looseObject({ resourceType: str(128) }),
+  resource: z.object({ resourceType: str(128) }),
   service: z
-    .looseObject({
+    .object({
       count: z.number().int().min(0).optional(),
       eventFirstSeen: z.string().max(64).optional(),
       eventLastSeen: z.string().max(64).optional(),

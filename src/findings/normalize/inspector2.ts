@@ -16,7 +16,7 @@ const INSPECTOR_TYPES = new Map<string, string>([
   ['CODE_REPOSITORY', 'CodeRepository'],
 ]);
 
-const schema = z.looseObject({
+const schema = z.object({
   awsAccountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
   findingArn: str(LIMITS.id),
   type: z.enum(['NETWORK_REACHABILITY', 'PACKAGE_VULNERABILITY', 'CODE_VULNERABILITY']),
@@ -28,10 +28,10 @@ const schema = z.looseObject({
   firstObservedAt: z.union([z.string().max(64), z.number()]),
   lastObservedAt: z.union([z.string().max(64), z.number()]),
   resources: z
-    .array(z.looseObject({ type: str(64), id: str(LIMITS.id), region: z.string().max(32).optional(), tags: z.record(z.string(), z.string()).optional() }))
+    .array(z.object({ type: str(64), id: str(LIMITS.id), region: z.string().max(32).optional(), tags: z.record(z.string(), z.string()).optional(), details: z.unknown().optional() }))
     .min(1)
     .max(LIMITS.resources),
-  remediation: z.looseObject({ recommendation: z.looseObject({ text: z.string().max(LIMITS.shortText).optional(), Url: z.string().max(2048).optional() }).optional() }).optional(),
+  remediation: z.object({ recommendation: z.object({ text: z.string().max(LIMITS.shortText).optional(), Url: z.string().max(2048).optional() }).optional() }).optional(),
 });
 
 const obj = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});

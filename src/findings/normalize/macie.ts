@@ -9,7 +9,7 @@ import type { Finding } from '../model.js';
 import { macieResolution } from '../status.js';
 import { LIMITS, isObject, requireDate, resource, severityFromWord, str, tagList, validate } from './common.js';
 
-const schema = z.looseObject({
+const schema = z.object({
   schemaVersion: z.string().max(32).optional(),
   id: str(LIMITS.id),
   accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
@@ -18,13 +18,13 @@ const schema = z.looseObject({
   type: str(LIMITS.type),
   title: str(LIMITS.title),
   description: z.string().max(LIMITS.description),
-  severity: z.looseObject({ score: z.number().int().min(1).max(3).optional(), description: z.enum(['Low', 'Medium', 'High']) }),
+  severity: z.object({ score: z.number().int().min(1).max(3).optional(), description: z.enum(['Low', 'Medium', 'High']) }),
   createdAt: z.string().max(64),
   updatedAt: z.string().max(64),
   count: z.number().int().min(0).optional(),
-  resourcesAffected: z.looseObject({
-    s3Bucket: z.looseObject({ name: str(255), arn: z.string().max(LIMITS.id).optional() }).nullish(),
-    s3Object: z.looseObject({ key: z.string().max(LIMITS.shortText).optional() }).nullish(),
+  resourcesAffected: z.object({
+    s3Bucket: z.object({ name: str(255), arn: z.string().max(LIMITS.id).optional() }).nullish(),
+    s3Object: z.object({ key: z.string().max(LIMITS.shortText).optional() }).nullish(),
   }),
 });
 

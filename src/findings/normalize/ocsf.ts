@@ -9,9 +9,9 @@ import type { Finding, Resource } from '../model.js';
 import { ocsfResolution } from '../status.js';
 import { LIMITS, asffTypeFromCfn, idsFromArn, isObject, requireDate, resource, severityFromWord, str, tagList, validate } from './common.js';
 
-const schema = z.looseObject({
+const schema = z.object({
   class_uid: z.number().int().optional(),
-  finding_info: z.looseObject({
+  finding_info: z.object({
     uid: str(LIMITS.id),
     title: str(LIMITS.title),
     desc: z.string().max(LIMITS.description).optional(),
@@ -20,16 +20,16 @@ const schema = z.looseObject({
     last_seen_time_dt: z.string().max(64).optional(),
     created_time_dt: z.string().max(64).optional(),
   }),
-  metadata: z.looseObject({ version: z.string().max(32).optional(), product: z.looseObject({ name: z.string().max(128).optional(), uid: z.string().max(LIMITS.id).optional() }).optional() }),
+  metadata: z.object({ version: z.string().max(32).optional(), product: z.object({ name: z.string().max(128).optional(), uid: z.string().max(LIMITS.id).optional() }).optional() }),
   severity: z.string().max(32).optional(),
   severity_id: z.number().int().min(0).max(99).optional(),
-  cloud: z.looseObject({ account: z.looseObject({ uid: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id') }), region: str(32) }),
+  cloud: z.object({ account: z.object({ uid: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id') }), region: str(32) }),
   resources: z
-    .array(z.looseObject({ type: str(256), uid: str(LIMITS.id), uid_alt: z.string().max(LIMITS.id).optional(), region: z.string().max(32).optional() }))
+    .array(z.object({ type: str(256), uid: str(LIMITS.id), uid_alt: z.string().max(LIMITS.id).optional(), region: z.string().max(32).optional() }))
     .max(32)
     .optional(),
-  compliance: z.looseObject({ control: z.string().max(64).optional(), status: z.string().max(32).optional(), status_id: z.number().int().optional() }).optional(),
-  remediation: z.looseObject({ desc: z.string().max(LIMITS.shortText).optional(), references: z.array(z.string().max(2048)).max(20).optional() }).optional(),
+  compliance: z.object({ control: z.string().max(64).optional(), status: z.string().max(32).optional(), status_id: z.number().int().optional() }).optional(),
+  remediation: z.object({ desc: z.string().max(LIMITS.shortText).optional(), references: z.array(z.string().max(2048)).max(20).optional() }).optional(),
   status: z.string().max(32).optional(),
   status_id: z.number().int().optional(),
   time_dt: z.string().max(64).optional(),

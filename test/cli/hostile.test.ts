@@ -1,0 +1,172 @@
+/**
+ * Attacker-controlled input, end to end through the built CLI: values that are also JavaScript
+ * property names in every field that is looked up by value; documents built to exhaust memory
+ * (an ocean of whitespace inside an array, a gzip bomb of one huge document); gzip followed by
+ * trailing bytes. Every valid record around a hostile one is still triaged, nothing crashes, and
+ * peak memory stays under 300 MB.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync, createGzip } from 'node:zlib';
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { controlFinding, guardDutyEvent, ocsfEvent, securityHubEvent } from '../../src/findings/samples.js';
+import { configEvent, inspectorEvent, macieEvent } from '../../src/findings/source-samples.js';
+import { CLI, runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'firebreak-hostile-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const MAGIC = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'];
+type Json = Record<string, any>;
+const clone = (o: Json): Json => JSON.parse(JSON.stringify(o)) as Json;
+const VALID = guardDutyEvent('Recon:EC2/PortProbeUnprotectedPort', { variant: 1 });
+
+/** Records whose looked-up-by-value fields hold JavaScript property names. */
+function hostileRecords(): Json[] {
+  const out: Json[] = [];
+  for (const m of MAGIC) {
+    out.push({ ...VALID, 'detail-type': m }, { ...VALID, source: m }, guardDutyEvent(m));
+    const gd = clone(VALID);
+    gd.detail.resource.resourceType = m;
+    gd.detail.service.action.actionType = m;
+    gd.detail.region = m;
+    gd.detail.resource.instanceDetails.tags = [{ key: m, value: m }];
+    out.push(gd);
+    const control = clone(controlFinding('S3.8'));
+    control.Compliance.SecurityControlId = m;
+    control.ProductFields = { ControlId: m, RuleId: m, StandardsArn: m };
+    control.Resources[0].Type = m;
+    control.Types = [m];
+    control.Workflow = { Status: m };
+    out.push(securityHubEvent([control]));
+    const product = clone(controlFinding('S3.8'));
+    product.ProductArn = `arn:aws:securityhub:us-east-1::product/aws/${m}`;
+    delete product.ProductName;
+    delete product.ProductFields;
+    out.push(securityHubEvent([product]));
+    const ocsf = clone(ocsfEvent());
+    ocsf.detail.findings[0].finding_info.types = [m];
+    ocsf.detail.findings[0].status = m;
+    out.push(ocsf);
+    const inspector = clone(inspectorEvent());
+    inspector.detail.type = m;
+    inspector.detail.resources[0].type = m;
+    out.push(inspector);
+    const macie = clone(macieEvent());
+    macie.detail.type = m;
+    out.push(macie);
+    const config = clone(configEvent());
+    config.detail.configRuleName = m;
+    config.detail.resourceType = m;
+    out.push(config);
+  }
+  return out;
+}
+
+describe('hostile values in looked-up fields', () => {
+  const records = hostileRecords();
+  const file = join(dir, 'hostile.jsonl');
+  writeFileSync(file, `${records.flatMap((r) => [JSON.stringify(VALID), JSON.stringify(r)]).join('\n')}\n${JSON.stringify(VALID)}\n`);
+
+  it('never aborts the run: every valid record around them is triaged, each hostile one is a finding or a coded error', () => {
+    for (const format of ['json', 'text', 'markdown']) {
+      const r = runCli(['triage', file, '--format', format]);
+      expect(r.stderr, format).not.toMatch(/TypeError|is not a function|at .*\.js:\d+/);
+      expect([0, 2], format).toContain(r.status);
+    }
+    const r = runCli(['triage', file, '--format', 'json']);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Json);
+    expect(lines).toHaveLength(records.length * 2 + 1);
+    const valid = lines.filter((l, i) => i % 2 === 0);
+    for (const l of valid) expect(l.finding?.type).toBe('Recon:EC2/PortProbeUnprotectedPort');
+    for (const l of lines.filter((_, i) => i % 2 === 1)) {
+      if (l.error !== undefined) expect(l.error.code).toMatch(/^(UnsupportedEvent|UnsupportedRecord|MissingField|InvalidField)$/);
+      else expect(typeof l.finding.product).toBe('string');
+    }
+  });
+
+  it('routes and renders them with a config, every route and channel kind included', () => {
+    const config = join(dir, 'firebreak.yaml');
+    writeFileSync(
+      config,
+      [
+        'version: 1',
+        'channels:',
+        '  hook: { type: webhook, url: "http://127.0.0.1:9/hook" }',
+        '  mail: { type: email, smtp: { host: 127.0.0.1, port: 2525 }, from: "fb <fb@example.com>", to: [sec@example.com] }',
+        'routes:',
+        '  - name: everything',
+        '    pattern: { source: [{ prefix: "" }], detail: { type: [{ wildcard: "*o*" }, { anything-but: "x" }] } }',
+        '    channels: [hook, mail]',
+      ].join('\n'),
+    );
+    const r = runCli(['triage', file, '--config', config, '--notify', '--outbox', join(dir, 'outbox'), '--state', join(dir, 'state'), '--format', 'json']);
+    expect(r.stderr).not.toMatch(/TypeError|is not a function/);
+    expect(r.stdout.trim().split('\n')).toHaveLength(records.length * 2 + 1);
+  });
+});
+
+/** Runs the CLI with the RSS reporter preloaded; returns its output and peak RSS in MiB. */
+function measured(args: string[]): { status: number | null; stdout: string; stderr: string; rssMb: number } {
+  const rssFile = join(dir, `rss-${Math.random().toString(36).slice(2)}`);
+  const r = spawnSync(process.execPath, ['--require', fileURLToPath(new URL('../helpers/report-rss.cjs', import.meta.url)), CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: '1', FIREBREAK_TEST_RSS_FILE: rssFile },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, rssMb: Number(readFileSync(rssFile, 'utf8')) };
+}
+
+describe('memory is bounded whatever the document', () => {
+  it('an array opening onto 20 MB of whitespace lines: the records in it are read, under 300 MB', () => {
+    const file = join(dir, 'ocean.json');
+    const fd = openSync(file, 'w');
+    const ws = Buffer.alloc(1024 * 1024, ' \n');
+    writeSync(fd, '[');
+    for (let i = 0; i < 20; i += 1) writeSync(fd, ws);
+    writeSync(fd, `${JSON.stringify(VALID)},`);
+    for (let i = 0; i < 20; i += 1) writeSync(fd, ws);
+    writeSync(fd, `${JSON.stringify(VALID)}]`);
+    closeSync(fd);
+    const r = measured(['triage', file, '--format', 'json']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(2);
+    expect(r.rssMb).toBeLessThan(300);
+  }, 60_000);
+
+  it('a small gzip that inflates to one 300 MB document: a coded error, then the next record, under 300 MB', async () => {
+    const file = join(dir, 'bomb.json.gz');
+    const gz = createGzip({ level: 9 });
+    const sink = createWriteStream(file);
+    gz.pipe(sink);
+    gz.write('{\n"detail-type": "GuardDuty Finding", "padding": "');
+    const block = Buffer.alloc(4 * 1024 * 1024, 'a');
+    for (let i = 0; i < 75; i += 1) if (!gz.write(block)) await new Promise((r) => gz.once('drain', r));
+    gz.end(`"}\n${JSON.stringify(VALID)}\n`);
+    await finished(sink);
+    expect(readFileSync(file).length).toBeLessThan(1024 * 1024);
+    const r = measured(['triage', file, '--format', 'json']);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Json);
+    expect(lines.map((l) => l.error?.code ?? l.finding?.type)).toEqual(['RecordTooLarge', 'Recon:EC2/PortProbeUnprotectedPort']);
+    expect(r.rssMb).toBeLessThan(300);
+  }, 60_000);
+});
+
+describe('gzip read like zcat', () => {
+  it('a member followed by trailing bytes yields all of its records, then a CorruptInput notice', () => {
+    const events = Array.from({ length: 12 }, (_, i) => guardDutyEvent('Recon:EC2/PortProbeUnprotectedPort', { variant: 100 + i }));
+    const file = join(dir, 'trailing.jsonl.gz');
+    writeFileSync(file, Buffer.concat([gzipSync(events.map((e) => JSON.stringify(e)).join('\n')), Buffer.from('trailing bytes that are not gzip\n')]));
+    const r = runCli(['triage', file, '--format', 'json']);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Json);
+    expect(lines.filter((l) => l.finding !== undefined)).toHaveLength(12);
+    expect(lines.at(-1)?.error?.code).toBe('CorruptInput');
+    expect(r.status).toBe(2);
+  });
+});
