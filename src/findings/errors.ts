@@ -62,8 +62,12 @@ export function describePosition(pos: InputPosition): string {
  * the record is reported and the batch goes on.
  */
 export function recordFailed(err: unknown, what: string, stage: string): InputError {
+  return new InputError('RecordFailed', `${what}: firebreak failed while ${stage} this record (${briefly(err)}); the rest of the input goes on`, { cause: err });
+}
+
+/** An error's message, cut to 200 characters for a one-line report. */
+export function briefly(err: unknown): string {
   const detail = err instanceof Error ? err.message : String(err);
-  const short = detail.length > 200 ? `${detail.slice(0, 200)}...` : detail;
-  return new InputError('RecordFailed', `${what}: firebreak failed while ${stage} this record (${short}); the rest of the input goes on`, { cause: err });
+  return detail.length > 200 ? `${detail.slice(0, 200)}...` : detail;
 }
 

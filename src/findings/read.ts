@@ -6,9 +6,9 @@
  * a record that cannot be parsed or is too large comes out as a coded error and reading goes on.
  */
 import { createReadStream } from 'node:fs';
-import { InputError, type InputPosition } from './errors.js';
+import { InputError, type InputPosition, briefly } from './errors.js';
 import { type GzipProblem, gunzip, isGzip } from './gunzip.js';
-import { DocumentScanner, type Scanned } from './scan.js';
+import { DocumentScanner, type Scanned, isSpace } from './scan.js';
 
 /** One record read from the input, or the error that stood in its place. */
 export type InputItem =
@@ -95,9 +95,7 @@ async function* maybeGunzip(stream: AsyncIterable<Buffer>, problem: { value?: Gz
 }
 
 function parseError(err: unknown, where: string): InputError {
-  const detail = err instanceof Error ? err.message : String(err);
-  const short = detail.length > 200 ? `${detail.slice(0, 200)}...` : detail;
-  return new InputError('InvalidJson', `${where}: not valid JSON (${short})`, { cause: err });
+  return new InputError('InvalidJson', `${where}: not valid JSON (${briefly(err)})`, { cause: err });
 }
 
 function where(file: string, line?: number): string {
@@ -134,8 +132,8 @@ async function peek(it: AsyncIterator<Buffer>, maxBytes: number): Promise<Peek |
     if (!started) {
       while (i < chunk.length) {
         const b = chunk[i] as number;
+        if (!isSpace(b)) break;
         if (b === 0x0a) line += 1;
-        else if (b !== 0x20 && b !== 0x0d && b !== 0x09) break;
         i += 1;
       }
       if (i === chunk.length) continue;

@@ -25,7 +25,8 @@ const BACKSLASH = 0x5c;
 const NEWLINE = 0x0a;
 const PAGE_KEYS = new Set(['Findings', 'findings']);
 
-function isSpace(b: number): boolean {
+/** JSON whitespace: space, newline, carriage return, tab. */
+export function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 

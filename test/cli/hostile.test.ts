@@ -6,12 +6,11 @@
  * peak memory stays under 300 MB.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync, createGzip } from 'node:zlib';
-import { createWriteStream } from 'node:fs';
+import { createGzip, gzipSync } from 'node:zlib';
 import { finished } from 'node:stream/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlFinding, guardDutyEvent, ocsfEvent, securityHubEvent } from '../../src/findings/samples.js';
