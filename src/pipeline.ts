@@ -35,8 +35,19 @@ export interface TriageStats {
  */
 export async function analyzeOne(analyst: Analyst, finding: Finding): Promise<Analysis> {
   if (finding.resolved !== undefined) return resolvedAnalysis(finding);
-  const analysis = await analyst.analyze(finding);
-  return analysis.status === undefined ? { ...analysis, status: 'active' } : analysis;
+  return marked(await analyst.analyze(finding));
+}
+
+// Analysts return a fresh analysis per call; marking it in place spares a copy per finding.
+function marked(analysis: Analysis): Analysis {
+  if (analysis.status === undefined) analysis.status = 'active';
+  return analysis;
+}
+
+/** `analyzeOne` without a promise, for an analyst that can answer at once; undefined when it cannot. */
+function analyzeNow(analyst: Analyst, finding: Finding): Analysis | undefined {
+  if (finding.resolved !== undefined) return resolvedAnalysis(finding);
+  return analyst.analyzeSync === undefined ? undefined : marked(analyst.analyzeSync(finding));
 }
 
 /**
@@ -51,12 +62,13 @@ export async function* triage(
   concurrency = 1,
   stage?: RouteStage,
 ): AsyncGenerator<TriageResult> {
-  const window: Promise<TriageResult>[] = [];
+  // Results in input order: ready ones as they are, analyses still running as promises.
+  const window: (TriageResult | Promise<TriageResult>)[] = [];
   for await (const item of items) {
     if (stats !== undefined) stats.records += 1;
     if (item.kind === 'error') {
       if (stats !== undefined) stats.rejected += 1;
-      window.push(Promise.resolve(item));
+      window.push(item);
     } else {
       const what = describePosition(item.position);
       const failed = (err: unknown, doing: string): TriageResult => {
@@ -68,12 +80,12 @@ export async function* triage(
         normalized = normalizeRecord(item.value, what, item.within);
       } catch (err) {
         normalized = [];
-        window.push(Promise.resolve(failed(err, 'reading')));
+        window.push(failed(err, 'reading'));
       }
       for (const out of normalized) {
         if (out instanceof Error) {
           if (stats !== undefined) stats.rejected += 1;
-          window.push(Promise.resolve({ kind: 'error', error: out, position: item.position }));
+          window.push({ kind: 'error', error: out, position: item.position });
           continue;
         }
         let routing: RoutingDecision | undefined;
@@ -82,21 +94,30 @@ export async function* triage(
           routing = stage?.route(out);
           by = (routing === undefined ? undefined : stage?.analystFor(routing)) ?? analyst;
         } catch (err) {
-          window.push(Promise.resolve(failed(err, 'routing')));
+          window.push(failed(err, 'routing'));
           continue;
         }
         if (stats !== undefined) stats.findings += 1;
-        const pending: Promise<TriageResult> = analyzeOne(by, out).then(
-          (analysis) => ({ kind: 'finding', finding: out, analysis, position: item.position, ...(routing === undefined ? {} : { routing }) }),
-          (err: unknown) => {
-            if (stats !== undefined) stats.findings -= 1;
-            return failed(err, 'analysing');
-          },
-        );
-        window.push(pending);
+        const result = (analysis: Analysis): TriageResult => {
+          const r: TriageResult = { kind: 'finding', finding: out, analysis, position: item.position };
+          if (routing !== undefined) r.routing = routing;
+          return r;
+        };
+        const lost = (err: unknown): TriageResult => {
+          if (stats !== undefined) stats.findings -= 1;
+          return failed(err, 'analysing');
+        };
+        let now: Analysis | undefined;
+        try {
+          now = analyzeNow(by, out);
+        } catch (err) {
+          window.push(lost(err));
+          continue;
+        }
+        window.push(now === undefined ? analyzeOne(by, out).then(result, lost) : result(now));
       }
     }
-    while (window.length >= concurrency) yield await (window.shift() as Promise<TriageResult>);
+    while (window.length >= concurrency) yield await (window.shift() as TriageResult | Promise<TriageResult>);
   }
-  while (window.length > 0) yield await (window.shift() as Promise<TriageResult>);
+  while (window.length > 0) yield await (window.shift() as TriageResult | Promise<TriageResult>);
 }

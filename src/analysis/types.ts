@@ -85,4 +85,6 @@ export interface RejectedProposal {
 export interface Analyst {
   readonly name: Analysis['analyst'];
   analyze(finding: Finding): Promise<Analysis>;
+  /** The same analysis without a promise, for analysts that never wait (the playbook analyst). */
+  analyzeSync?(finding: Finding): Analysis;
 }

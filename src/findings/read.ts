@@ -169,7 +169,7 @@ export async function* readStream(
   function* emit(value: unknown, line?: number): Generator<InputItem> {
     const values = Array.isArray(value) ? value : [value];
     for (const v of values) {
-      yield { kind: 'record', value: v, position: withLine({ file, index }, line) };
+      yield { kind: 'record', value: v, position: line === undefined ? { file, index } : { file, index, line } };
       index += 1;
     }
   }
@@ -190,7 +190,7 @@ export async function* readStream(
     yield* emit(value, l.lineNo);
   }
   function errorItem(error: InputError, line?: number): InputItem {
-    const item: InputItem = { kind: 'error', error, position: withLine({ file, index }, line) };
+    const item: InputItem = { kind: 'error', error, position: line === undefined ? { file, index } : { file, index, line } };
     index += 1;
     return item;
   }
@@ -259,9 +259,6 @@ function isCompleteJson(text: string): boolean {
   }
 }
 
-function withLine(pos: InputPosition, line: number | undefined): InputPosition {
-  return line === undefined ? pos : { ...pos, line };
-}
 
 /** Reads each named file in turn (`-` is `stdin`); a file that cannot be opened yields one error. */
 export async function* readInputs(

@@ -63,6 +63,19 @@ describe('rendering untrusted values', () => {
     expect(render("{{remoteIp}}", f, 'shell')).toBe("'<remote-ip>'");
     expect(render('A{{#remoteIp}} from {{remoteIp}}{{/remoteIp}}{{^remoteIp}} via {{domain}}{{/remoteIp}}.', f, 'text')).toBe('A via example.com.');
   });
+
+  it('escapes a command value for the quoting it lands in, also when a section decides the quoting', () => {
+    const f = finding((raw) => {
+      ((raw.resource as Record<string, Record<string, unknown>>).instanceDetails as Record<string, unknown>).instanceId = "i-1'2\"$x";
+    });
+    const run = (cmd: string): string => execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8' });
+    // Quoting known from the template's own text.
+    expect(run(render(`printf '%s|' '{{instanceId}}' "{{instanceId}}" {{instanceId}}`, f, 'shell'))).toBe(`i-1'2"$x|i-1'2"$x|i-1'2"$x|`);
+    // A section that opens and closes a quote: the value's quoting depends on whether it is shown.
+    const template = `printf '%s|' {{#instanceId}}'{{/instanceId}}{{instanceId}}{{#instanceId}}'{{/instanceId}} {{^domain}}"{{/domain}}{{instanceId}}{{^domain}}"{{/domain}}`;
+    expect(render(template, f, 'shell')).toBe(`printf '%s|' 'i-1'\\''2"$x' "i-1'2\\"\\$x"`);
+    expect(run(render(template, f, 'shell'))).toBe(`i-1'2"$x|i-1'2"$x|`);
+  });
 });
 
 describe('playbook analyst', () => {

@@ -8,7 +8,7 @@ import { getAction } from '../../response/registry.js';
 import { resolvedAnalysis } from '../resolved.js';
 import type { Analysis, Analyst, ProposedAction, Step } from '../types.js';
 import { type Catalog, loadCatalog } from './catalog.js';
-import { cleanText, consoleUrl, findHints, render, shellQuote } from './render.js';
+import { FindingValues, cleanText, consoleUrl, findHints, renderValues, shellQuote } from './render.js';
 import type { Playbook } from './schema.js';
 
 /** The proposed actions of a playbook, one per structured target the finding carries. */
@@ -41,20 +41,21 @@ export function proposeActions(pb: Playbook, finding: Finding): ProposedAction[]
 
 /** Renders a playbook for one finding. */
 export function renderPlaybook(pb: Playbook, finding: Finding): Analysis {
+  const values = new FindingValues(finding);
   // A step whose title, or a command, is wholly conditional is left out when its condition fails.
   const steps: Step[] = pb.steps
     .map((s) => {
-      const commands = s.commands.map((c) => render(c, finding, 'shell').trim()).filter((c) => c !== '');
-      const detail = [render(s.detail, finding, 'text').trim(), ...findHints(commands)].filter((t) => t !== '').join(' ');
-      return { phase: s.phase, title: render(s.title, finding, 'text').trim(), detail, commands };
+      const commands = s.commands.map((c) => renderValues(c, values, 'shell').trim()).filter((c) => c !== '');
+      const detail = [renderValues(s.detail, values, 'text').trim(), ...findHints(commands)].filter((t) => t !== '').join(' ');
+      return { phase: s.phase, title: renderValues(s.title, values, 'text').trim(), detail, commands };
     })
     .filter((s) => s.title !== '');
   const analysis: Analysis = {
     analyst: 'playbook',
     playbookId: pb.id,
-    summary: render(pb.summary, finding, 'text').trim(),
-    impact: render(pb.impact, finding, 'text').trim(),
-    falsePositives: pb.falsePositives.map((t) => render(t, finding, 'text').trim()),
+    summary: renderValues(pb.summary, values, 'text').trim(),
+    impact: renderValues(pb.impact, values, 'text').trim(),
+    falsePositives: pb.falsePositives.map((t) => renderValues(t, values, 'text').trim()),
     steps,
     actions: proposeActions(pb, finding),
     references: [...pb.references],
@@ -63,9 +64,9 @@ export function renderPlaybook(pb: Playbook, finding: Finding): Analysis {
   };
   if (pb.iac !== undefined) {
     analysis.iac = {};
-    if (pb.iac.terraform !== undefined) analysis.iac.terraform = render(pb.iac.terraform, finding, 'hcl');
-    if (pb.iac.cloudformation !== undefined) analysis.iac.cloudformation = render(pb.iac.cloudformation, finding, 'yaml');
-    if (pb.iac.note !== undefined) analysis.iac.note = render(pb.iac.note, finding, 'text');
+    if (pb.iac.terraform !== undefined) analysis.iac.terraform = renderValues(pb.iac.terraform, values, 'hcl');
+    if (pb.iac.cloudformation !== undefined) analysis.iac.cloudformation = renderValues(pb.iac.cloudformation, values, 'yaml');
+    if (pb.iac.note !== undefined) analysis.iac.note = renderValues(pb.iac.note, values, 'text');
   }
   return analysis;
 }

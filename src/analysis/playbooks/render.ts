@@ -6,7 +6,7 @@
  */
 import type { Finding, Resource } from '../../findings/model.js';
 import { arnName } from '../../findings/normalize/common.js';
-import { compile, names, run } from './template.js';
+import { type Node, compile, names, run } from './template.js';
 
 /** Where a rendered value lands. */
 export type RenderContext = 'text' | 'shell' | 'hcl' | 'yaml';
@@ -233,6 +233,7 @@ export const VARIABLES: Record<string, Variable> = {
  */
 export function findHints(commands: readonly string[]): string[] {
   const out: string[] = [];
+  if (!commands.some((c) => c.includes('<'))) return out;
   findable ??= Object.values(VARIABLES).filter((v): v is Variable & { find: string } => v.find !== undefined);
   for (const spec of findable) {
     if (commands.some((c) => c.includes(spec.placeholder))) out.push(`${HINT} ${spec.placeholder}: ${spec.find}.`);
@@ -266,8 +267,21 @@ function isEmpty(raw: ReturnType<Getter>): raw is undefined | '' | [] {
   return raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0);
 }
 
-function present(name: string, finding: Finding): boolean {
-  return !isEmpty(VARIABLES[name]?.get(finding));
+/** A finding's variable values, each read once per rendering of a playbook. */
+export class FindingValues {
+  private readonly memo = new Map<string, ReturnType<Getter>>();
+  constructor(readonly finding: Finding) {}
+
+  raw(name: string): ReturnType<Getter> {
+    if (this.memo.has(name)) return this.memo.get(name);
+    const v = VARIABLES[name]?.get(this.finding);
+    this.memo.set(name, v);
+    return v;
+  }
+
+  present(name: string): boolean {
+    return !isEmpty(this.raw(name));
+  }
 }
 
 // C0/C1 controls, DEL, zero-width and bidirectional override characters.
@@ -320,39 +334,105 @@ function shellValue(words: readonly string[], quote: "'" | '"' | undefined): str
   return words.map(shellQuote).join(' ');
 }
 
+type Quote = "'" | '"' | undefined;
+
+/** A planned template node: literal text, a variable with the quoting it lands in (commands only), or a section. */
+type Piece = string | { variable: string; quote: Quote } | { section: string; inverted: boolean; body: Piece[] };
+
+/** The quoting in force after `text` when `quote` was in force before it; null when a backslash at its end escapes what follows. */
+function quoteAfter(text: string, quote: Quote): Quote | null {
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text.charAt(i);
+    // A backslash escapes the next character everywhere but inside single quotes.
+    if (ch === '\\' && quote !== "'") {
+      if (i + 1 >= text.length) return null;
+      i += 1;
+    } else if (quote === undefined && (ch === "'" || ch === '"')) quote = ch;
+    else if (ch === quote) quote = undefined;
+  }
+  return quote;
+}
+
 /**
- * Renders a shell command: each value is escaped for the quoting it lands in (a bucket name
- * inside a single-quoted JSON filter cannot close the quote), so a finding's text can never
- * become shell syntax.
+ * Plans a command's compiled nodes once: each variable gets the quoting around it, worked out
+ * from the template's own text. Undefined when a section changes the quoting (then it is worked
+ * out per rendering): the quoting of what follows would depend on whether the section is shown.
  */
-function renderShell(nodes: Parameters<typeof run>[0], finding: Finding): string {
-  const values: string[][] = [];
+function planShell(nodes: readonly Node[], quote: Quote): { pieces: Piece[]; quote: Quote } | undefined {
+  const out: Piece[] = [];
+  for (const n of nodes) {
+    if (typeof n === 'string') {
+      const after = quoteAfter(n, quote);
+      if (after === null) return undefined;
+      quote = after;
+      out.push(n);
+    } else if ('variable' in n) {
+      out.push({ variable: n.variable, quote });
+    } else {
+      const body = planShell(n.body, quote);
+      if (body === undefined || body.quote !== quote) return undefined;
+      out.push({ section: n.section, inverted: n.inverted, body: body.pieces });
+    }
+  }
+  return { pieces: out, quote };
+}
+
+/** The shell words of one variable's value (its placeholder when the finding lacks it). */
+function shellWords(name: string, values: FindingValues): string[] {
+  const spec = VARIABLES[name];
+  if (spec === undefined) return [`<${name}>`];
+  const raw = values.raw(name);
+  if (isEmpty(raw)) return [spec.placeholder];
+  return spec.words?.(values.finding)?.map((w) => cleanText(w)) ?? (Array.isArray(raw) ? raw.slice(0, 16).map((v) => cleanText(v)) : [cleanText(String(raw))]);
+}
+
+/** One variable's value escaped for a context other than a command. */
+function valueFor(name: string, values: FindingValues, context: Exclude<RenderContext, 'shell'>): string {
+  const spec = VARIABLES[name];
+  if (spec === undefined) return `<${name}>`;
+  const raw = values.raw(name);
+  if (isEmpty(raw)) return spec.placeholder;
+  if (Array.isArray(raw)) {
+    return raw
+      .slice(0, 16)
+      .map((v) => escapeFor(context, v))
+      .join(', ');
+  }
+  return escapeFor(context, String(raw));
+}
+
+function runShell(pieces: readonly Piece[], values: FindingValues): string {
+  let out = '';
+  for (const p of pieces) {
+    if (typeof p === 'string') out += p;
+    else if ('variable' in p) out += shellValue(shellWords(p.variable, values), p.quote);
+    else if (values.present(p.section) !== p.inverted) out += runShell(p.body, values);
+  }
+  return out;
+}
+
+/** Renders a command whose quoting cannot be planned: values are marked, then placed by a scan of the result. */
+function renderShellScanning(nodes: readonly Node[], values: FindingValues): string {
+  const words: string[][] = [];
   const marked = run(
     nodes,
     (name) => {
-      const spec = VARIABLES[name];
-      const raw = spec?.get(finding);
-      let words: string[];
-      if (spec === undefined) words = [`<${name}>`];
-      else if (isEmpty(raw)) words = [spec.placeholder];
-      else words = spec.words?.(finding)?.map((w) => cleanText(w)) ?? (Array.isArray(raw) ? raw.slice(0, 16).map((v) => cleanText(v)) : [cleanText(String(raw))]);
-      values.push(words);
-      return `\u0000${values.length - 1}\u0000`;
+      words.push(shellWords(name, values));
+      return `\u0000${words.length - 1}\u0000`;
     },
-    (name) => present(name, finding),
+    (name) => values.present(name),
   );
   let out = '';
-  let quote: "'" | '"' | undefined;
+  let quote: Quote;
   for (let i = 0; i < marked.length; i += 1) {
     const ch = marked.charAt(i);
     if (ch === '\u0000') {
       const end = marked.indexOf('\u0000', i + 1);
-      out += shellValue(values[Number(marked.slice(i + 1, end))] ?? [], quote);
+      out += shellValue(words[Number(marked.slice(i + 1, end))] ?? [], quote);
       i = end;
       continue;
     }
     out += ch;
-    // A backslash escapes the next character everywhere but inside single quotes.
     if (ch === '\\' && quote !== "'") {
       out += marked.charAt(i + 1);
       i += 1;
@@ -362,26 +442,47 @@ function renderShell(nodes: Parameters<typeof run>[0], finding: Finding): string
   return out;
 }
 
-/** Renders `template` for `finding` in `context`; every substituted value is escaped for it. */
-export function render(template: string, finding: Finding, context: RenderContext): string {
+/** A template ready for one context: constant text, planned command pieces, or compiled nodes. */
+type Plan = { constant: string; pieces?: undefined; nodes?: undefined } | { pieces: Piece[]; constant?: undefined; nodes?: undefined } | { nodes: Node[]; constant?: undefined; pieces?: undefined };
+
+// One map per context, keyed by the template itself: a catalog template is one string object whose hash V8 keeps.
+const plans: Record<RenderContext, Map<string, Plan>> = { text: new Map(), shell: new Map(), hcl: new Map(), yaml: new Map() };
+
+function planFor(template: string, context: RenderContext): Plan {
+  const cache = plans[context];
+  const hit = cache.get(template);
+  if (hit !== undefined) return hit;
   const c = compile(template);
   if (c.nodes === undefined) throw new Error(`template does not compile: ${c.error}`);
-  if (context === 'shell') return renderShell(c.nodes, finding);
+  let result: Plan;
+  if (c.nodes.every((n) => typeof n === 'string')) result = { constant: c.nodes.join('') };
+  else if (context === 'shell') {
+    const planned = planShell(c.nodes, undefined);
+    result = planned === undefined ? { nodes: c.nodes } : { pieces: planned.pieces };
+  } else result = { nodes: c.nodes };
+  if (cache.size < 10_000) cache.set(template, result);
+  return result;
+}
+
+/**
+ * Renders `template` with a finding's values in `context`; every substituted value is escaped for
+ * it. In a command each value is escaped for the quoting it lands in (a bucket name inside a
+ * single-quoted JSON filter cannot close the quote), so a finding's text can never become shell
+ * syntax.
+ */
+export function renderValues(template: string, values: FindingValues, context: RenderContext): string {
+  const p = planFor(template, context);
+  if (p.constant !== undefined) return p.constant;
+  if (p.pieces !== undefined) return runShell(p.pieces, values);
+  if (context === 'shell') return renderShellScanning(p.nodes, values);
   return run(
-    c.nodes,
-    (name) => {
-      const spec = VARIABLES[name];
-      if (spec === undefined) return `<${name}>`;
-      const raw = spec.get(finding);
-      if (isEmpty(raw)) return spec.placeholder;
-      if (Array.isArray(raw)) {
-        return raw
-          .slice(0, 16)
-          .map((v) => escapeFor(context, v))
-          .join(', ');
-      }
-      return escapeFor(context, String(raw));
-    },
-    (name) => present(name, finding),
+    p.nodes,
+    (name) => valueFor(name, values, context),
+    (name) => values.present(name),
   );
+}
+
+/** Renders `template` for `finding` in `context`; every substituted value is escaped for it. */
+export function render(template: string, finding: Finding, context: RenderContext): string {
+  return renderValues(template, new FindingValues(finding), context);
 }

@@ -5,56 +5,56 @@
  * `ProductFields.ControlId`) and product findings (GuardDuty, Inspector, Macie, partners).
  * Limits are those of the Security Hub API (`Id` 512 characters, `Title` 256, ...).
  */
-import { z } from 'zod';
+import { type Infer, shape } from './validator.js';
 import { controlRegion, fingerprint } from '../fingerprint.js';
 import { SEVERITY_LABELS, type Finding, type Resource, type Source } from '../model.js';
 import { asffResolution } from '../status.js';
 import { controlIdOf } from './controls.js';
 import { asffSeverity, idsFromArn, isObject, regionOfArn, requireDate, resource, str, validate } from './common.js';
 
-const resourceSchema = z.object({
+const resourceSchema = shape.object({
   Type: str(256),
   Id: str(512),
-  Partition: z.string().max(16).optional(),
-  Region: z.string().max(16).optional(),
-  Tags: z.record(z.string().max(128), z.string().max(256)).optional(),
-  Details: z.record(z.string(), z.unknown()).optional(),
+  Partition: shape.string().max(16).optional(),
+  Region: shape.string().max(16).optional(),
+  Tags: shape.record(shape.string().max(128), shape.string().max(256)).optional(),
+  Details: shape.record(shape.string(), shape.unknown()).optional(),
 });
 
-const schema = z.object({
+const schema = shape.object({
   SchemaVersion: str(64),
   Id: str(512),
   ProductArn: str(512),
   GeneratorId: str(512),
-  AwsAccountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
-  Types: z.array(str(256)).max(50).optional(),
-  CreatedAt: z.string().max(64),
-  UpdatedAt: z.string().max(64),
-  FirstObservedAt: z.string().max(64).optional(),
-  LastObservedAt: z.string().max(64).optional(),
-  Severity: z.object({
-    Label: z.enum(SEVERITY_LABELS).optional(),
-    Normalized: z.union([z.number().int().min(0).max(100), z.string().regex(/^\d{1,3}$/)]).optional(),
+  AwsAccountId: shape.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+  Types: shape.array(str(256)).max(50).optional(),
+  CreatedAt: shape.string().max(64),
+  UpdatedAt: shape.string().max(64),
+  FirstObservedAt: shape.string().max(64).optional(),
+  LastObservedAt: shape.string().max(64).optional(),
+  Severity: shape.object({
+    Label: shape.enum(SEVERITY_LABELS).optional(),
+    Normalized: shape.union([shape.number().int().min(0).max(100), shape.string().regex(/^\d{1,3}$/)]).optional(),
   }),
   Title: str(256),
   Description: str(1024),
-  Region: z.string().max(16).optional(),
-  ProductName: z.string().max(128).optional(),
-  CompanyName: z.string().max(128).optional(),
-  SourceUrl: z.string().max(2048).optional(),
-  Remediation: z.object({ Recommendation: z.object({ Text: z.string().max(512).optional(), Url: z.string().max(2048).optional() }).optional() }).optional(),
-  ProductFields: z.record(z.string().max(128), z.string().max(2048)).optional(),
-  Resources: z.array(resourceSchema).min(1).max(32),
-  Compliance: z
-    .object({ Status: z.string().max(32).optional(), SecurityControlId: z.string().max(64).optional() })
+  Region: shape.string().max(16).optional(),
+  ProductName: shape.string().max(128).optional(),
+  CompanyName: shape.string().max(128).optional(),
+  SourceUrl: shape.string().max(2048).optional(),
+  Remediation: shape.object({ Recommendation: shape.object({ Text: shape.string().max(512).optional(), Url: shape.string().max(2048).optional() }).optional() }).optional(),
+  ProductFields: shape.record(shape.string().max(128), shape.string().max(2048)).optional(),
+  Resources: shape.array(resourceSchema).min(1).max(32),
+  Compliance: shape
+    .object({ Status: shape.string().max(32).optional(), SecurityControlId: shape.string().max(64).optional() })
     .optional(),
-  Workflow: z.object({ Status: z.string().max(32).optional() }).optional(),
-  WorkflowState: z.string().max(32).optional(),
-  RecordState: z.string().max(32).optional(),
-  FindingProviderFields: z.object({ Severity: z.object({ Label: z.enum(SEVERITY_LABELS).optional() }).optional() }).optional(),
+  Workflow: shape.object({ Status: shape.string().max(32).optional() }).optional(),
+  WorkflowState: shape.string().max(32).optional(),
+  RecordState: shape.string().max(32).optional(),
+  FindingProviderFields: shape.object({ Severity: shape.object({ Label: shape.enum(SEVERITY_LABELS).optional() }).optional() }).optional(),
 });
 
-type Asff = z.output<typeof schema>;
+type Asff = Infer<typeof schema>;
 
 /** `UnauthorizedAccess:EC2-SSHBruteForce` (as GuardDuty writes types into ASFF) back to `UnauthorizedAccess:EC2/SSHBruteForce`. */
 export function guardDutyTypeFromAsff(types: readonly string[] | undefined): string | undefined {

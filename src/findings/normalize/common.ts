@@ -2,7 +2,7 @@
  * Helpers shared by the normalizers: schema validation that turns the first problem into a coded
  * error naming the field, severity scales, dates, and resource identifiers parsed from ARNs.
  */
-import { z } from 'zod';
+import { type Shape, ShapeIssue, type StringShape, shape } from './validator.js';
 import { InputError } from '../errors.js';
 import type { Resource, ResourceIds, Severity, SeverityLabel } from '../model.js';
 import { bare } from '../../util/own.js';
@@ -19,40 +19,31 @@ export const LIMITS = {
 } as const;
 
 /** A non-empty string with a maximum length. */
-export const str = (max: number): z.ZodString => z.string().min(1).max(max);
+export const str = (max: number): StringShape => shape.string().min(1).max(max);
 
-function pathOf(path: readonly PropertyKey[]): string {
+function pathOf(path: readonly (string | number)[]): string {
   let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? p : `.${p}`;
   return out;
 }
 
 /**
- * Validates `value` against `schema`; on failure throws an `InputError` for the first issue with
+ * Validates `value` against `schema`; on failure throws an `InputError` for the first problem with
  * a code (`MissingField`, `InvalidField`, `FieldTooLong`, `TooManyItems`) and the field's path
  * prefixed by `prefix` (for example `detail`).
  */
-export function validate<T extends z.ZodType>(schema: T, value: unknown, prefix: string, what: string): z.output<T> {
-  const result = schema.safeParse(value, { reportInput: true });
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  if (issue === undefined) throw new InputError('InvalidField', `${what}: invalid record`);
-  const field = [prefix, pathOf(issue.path)].filter((s) => s !== '').join('.');
-  const name = field === '' ? 'the record' : `field "${field}"`;
-  const input = (issue as { input?: unknown }).input;
-  if (issue.code === 'invalid_type' && input === undefined) {
-    throw new InputError('MissingField', `${what}: ${name} is required but missing`, { field });
+export function validate<T>(schema: Shape<T>, value: unknown, prefix: string, what: string): T {
+  try {
+    return schema.parse(value);
+  } catch (e) {
+    if (!(e instanceof ShapeIssue)) throw e;
+    const field = [prefix, pathOf(e.path)].filter((s) => s !== '').join('.');
+    const name = field === '' ? 'the record' : `field "${field}"`;
+    if (e.problem === 'missing') throw new InputError('MissingField', `${what}: ${name} is required but missing`, { field });
+    if (e.problem === 'tooLong') throw new InputError('FieldTooLong', `${what}: ${name} is ${String(e.length)} characters; the limit is ${String(e.limit)}`, { field });
+    if (e.problem === 'tooMany') throw new InputError('TooManyItems', `${what}: ${name} has more than ${String(e.limit)} items`, { field });
+    throw new InputError('InvalidField', `${what}: ${name} is invalid (${e.message})`, { field });
   }
-  if (issue.code === 'too_big') {
-    const origin = (issue as { origin?: string }).origin;
-    const max = (issue as { maximum?: number | bigint }).maximum;
-    if (origin === 'string') {
-      const len = typeof input === 'string' ? input.length : 0;
-      throw new InputError('FieldTooLong', `${what}: ${name} is ${len} characters; the limit is ${String(max)}`, { field });
-    }
-    throw new InputError('TooManyItems', `${what}: ${name} has more than ${String(max)} items`, { field });
-  }
-  throw new InputError('InvalidField', `${what}: ${name} is invalid (${issue.message})`, { field });
 }
 
 const DEFAULT_SCORE: Record<SeverityLabel, number> = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 40, HIGH: 70, CRITICAL: 90 };

@@ -2,33 +2,33 @@
  * AWS Config: the `detail` of a `Config Rules Compliance Change` event. The finding's type is the
  * rule name; a change to NON_COMPLIANT is a MEDIUM finding, anything else informational.
  */
-import { z } from 'zod';
+import { shape } from './validator.js';
 import { controlRegion, fingerprint } from '../fingerprint.js';
 import type { Finding, ResourceIds } from '../model.js';
 import { configResolution } from '../status.js';
 import { controlOfRule, managedRuleOf } from './config-rules.js';
 import { LIMITS, asffTypeFromCfn, idsFromArn, requireDate, resource, severityFromWord, str, validate } from './common.js';
 
-const evaluation = z.object({
-  evaluationResultIdentifier: z
+const evaluation = shape.object({
+  evaluationResultIdentifier: shape
     .object({
-      evaluationResultQualifier: z.object({ resourceType: str(256).optional(), resourceId: str(LIMITS.id).optional() }).optional(),
+      evaluationResultQualifier: shape.object({ resourceType: str(256).optional(), resourceId: str(LIMITS.id).optional() }).optional(),
     })
     .optional(),
-  complianceType: z.enum(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA']),
-  resultRecordedTime: z.string().max(64).optional(),
-  annotation: z.string().max(LIMITS.shortText).optional(),
+  complianceType: shape.enum(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA']),
+  resultRecordedTime: shape.string().max(64).optional(),
+  annotation: shape.string().max(LIMITS.shortText).optional(),
 });
 
-const schema = z.object({
+const schema = shape.object({
   resourceId: str(LIMITS.id),
   resourceType: str(256),
   awsRegion: str(32),
-  awsAccountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+  awsAccountId: shape.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
   configRuleName: str(256),
-  configRuleARN: z.string().max(LIMITS.id).optional(),
-  messageType: z.string().max(64).optional(),
-  notificationCreationTime: z.string().max(64),
+  configRuleARN: shape.string().max(LIMITS.id).optional(),
+  messageType: shape.string().max(64).optional(),
+  notificationCreationTime: shape.string().max(64),
   newEvaluationResult: evaluation,
   oldEvaluationResult: evaluation.optional(),
 });

@@ -2,32 +2,32 @@
  * GuardDuty findings: the `detail` of a `GuardDuty Finding` EventBridge event, or one element of
  * GetFindings' `Findings` (the same shape, camelCase).
  */
-import { z } from 'zod';
+import { shape } from './validator.js';
 import { fingerprint } from '../fingerprint.js';
 import type { Finding, Resource } from '../model.js';
 import { guardDutyResolution } from '../status.js';
 import { LIMITS, arnName, guardDutySeverity, isObject, requireDate, resource, str, tagList, validate } from './common.js';
 import { own } from '../../util/own.js';
 
-const schema = z.object({
-  schemaVersion: z.string().max(32).optional(),
-  accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+const schema = shape.object({
+  schemaVersion: shape.string().max(32).optional(),
+  accountId: shape.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
   region: str(32),
   id: str(LIMITS.id),
-  arn: z.string().max(LIMITS.id).optional(),
+  arn: shape.string().max(LIMITS.id).optional(),
   type: str(LIMITS.type),
-  severity: z.number().min(0).max(10),
-  title: z.string().max(LIMITS.title).optional(),
-  description: z.string().max(LIMITS.description).optional(),
-  createdAt: z.string().max(64),
-  updatedAt: z.string().max(64),
-  resource: z.object({ resourceType: str(128) }),
-  service: z
+  severity: shape.number().min(0).max(10),
+  title: shape.string().max(LIMITS.title).optional(),
+  description: shape.string().max(LIMITS.description).optional(),
+  createdAt: shape.string().max(64),
+  updatedAt: shape.string().max(64),
+  resource: shape.object({ resourceType: str(128) }),
+  service: shape
     .object({
-      count: z.number().int().min(0).optional(),
-      eventFirstSeen: z.string().max(64).optional(),
-      eventLastSeen: z.string().max(64).optional(),
-      archived: z.boolean().optional(),
+      count: shape.number().int().min(0).optional(),
+      eventFirstSeen: shape.string().max(64).optional(),
+      eventLastSeen: shape.string().max(64).optional(),
+      archived: shape.boolean().optional(),
     })
     .optional(),
 });

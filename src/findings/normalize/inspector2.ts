@@ -2,7 +2,7 @@
  * Amazon Inspector findings: the `detail` of an `Inspector2 Finding` event, or one element of
  * ListFindings' `findings`.
  */
-import { z } from 'zod';
+import { shape } from './validator.js';
 import { fingerprint } from '../fingerprint.js';
 import type { Finding, Resource } from '../model.js';
 import { inspectorResolution } from '../status.js';
@@ -16,22 +16,22 @@ const INSPECTOR_TYPES = new Map<string, string>([
   ['CODE_REPOSITORY', 'CodeRepository'],
 ]);
 
-const schema = z.object({
-  awsAccountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+const schema = shape.object({
+  awsAccountId: shape.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
   findingArn: str(LIMITS.id),
-  type: z.enum(['NETWORK_REACHABILITY', 'PACKAGE_VULNERABILITY', 'CODE_VULNERABILITY']),
+  type: shape.enum(['NETWORK_REACHABILITY', 'PACKAGE_VULNERABILITY', 'CODE_VULNERABILITY']),
   title: str(LIMITS.title),
-  description: z.string().max(LIMITS.description),
-  severity: z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', 'UNTRIAGED']),
-  inspectorScore: z.number().min(0).max(10).optional(),
-  status: z.string().max(32).optional(),
-  firstObservedAt: z.union([z.string().max(64), z.number()]),
-  lastObservedAt: z.union([z.string().max(64), z.number()]),
-  resources: z
-    .array(z.object({ type: str(64), id: str(LIMITS.id), region: z.string().max(32).optional(), tags: z.record(z.string(), z.string()).optional(), details: z.unknown().optional() }))
+  description: shape.string().max(LIMITS.description),
+  severity: shape.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', 'UNTRIAGED']),
+  inspectorScore: shape.number().min(0).max(10).optional(),
+  status: shape.string().max(32).optional(),
+  firstObservedAt: shape.union([shape.string().max(64), shape.number()]),
+  lastObservedAt: shape.union([shape.string().max(64), shape.number()]),
+  resources: shape
+    .array(shape.object({ type: str(64), id: str(LIMITS.id), region: shape.string().max(32).optional(), tags: shape.record(shape.string(), shape.string()).optional(), details: shape.unknown().optional() }))
     .min(1)
     .max(LIMITS.resources),
-  remediation: z.object({ recommendation: z.object({ text: z.string().max(LIMITS.shortText).optional(), Url: z.string().max(2048).optional() }).optional() }).optional(),
+  remediation: shape.object({ recommendation: shape.object({ text: shape.string().max(LIMITS.shortText).optional(), Url: shape.string().max(2048).optional() }).optional() }).optional(),
 });
 
 const obj = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});

@@ -3,28 +3,28 @@
  * `findings`. Policy findings (`Policy:IAMUser/S3BlockPublicAccessDisabled`) and sensitive-data
  * findings (`SensitiveData:S3Object/Personal`).
  */
-import { z } from 'zod';
+import { shape } from './validator.js';
 import { fingerprint } from '../fingerprint.js';
 import type { Finding } from '../model.js';
 import { macieResolution } from '../status.js';
 import { LIMITS, isObject, requireDate, resource, severityFromWord, str, tagList, validate } from './common.js';
 
-const schema = z.object({
-  schemaVersion: z.string().max(32).optional(),
+const schema = shape.object({
+  schemaVersion: shape.string().max(32).optional(),
   id: str(LIMITS.id),
-  accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+  accountId: shape.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
   region: str(32),
-  partition: z.string().max(16).optional(),
+  partition: shape.string().max(16).optional(),
   type: str(LIMITS.type),
   title: str(LIMITS.title),
-  description: z.string().max(LIMITS.description),
-  severity: z.object({ score: z.number().int().min(1).max(3).optional(), description: z.enum(['Low', 'Medium', 'High']) }),
-  createdAt: z.string().max(64),
-  updatedAt: z.string().max(64),
-  count: z.number().int().min(0).optional(),
-  resourcesAffected: z.object({
-    s3Bucket: z.object({ name: str(255), arn: z.string().max(LIMITS.id).optional() }).nullish(),
-    s3Object: z.object({ key: z.string().max(LIMITS.shortText).optional() }).nullish(),
+  description: shape.string().max(LIMITS.description),
+  severity: shape.object({ score: shape.number().int().min(1).max(3).optional(), description: shape.enum(['Low', 'Medium', 'High']) }),
+  createdAt: shape.string().max(64),
+  updatedAt: shape.string().max(64),
+  count: shape.number().int().min(0).optional(),
+  resourcesAffected: shape.object({
+    s3Bucket: shape.object({ name: str(255), arn: shape.string().max(LIMITS.id).optional() }).nullish(),
+    s3Object: shape.object({ key: shape.string().max(LIMITS.shortText).optional() }).nullish(),
   }),
 });
 

@@ -2,38 +2,38 @@
  * Security Hub's OCSF findings: the elements of `detail.findings` in a `Findings Imported V2`
  * event (Compliance, Detection and Vulnerability Finding classes).
  */
-import { z } from 'zod';
+import { shape } from './validator.js';
 import { InputError } from '../errors.js';
 import { controlRegion, fingerprint } from '../fingerprint.js';
 import type { Finding, Resource } from '../model.js';
 import { ocsfResolution } from '../status.js';
 import { LIMITS, asffTypeFromCfn, idsFromArn, isObject, requireDate, resource, severityFromWord, str, tagList, validate } from './common.js';
 
-const schema = z.object({
-  class_uid: z.number().int().optional(),
-  finding_info: z.object({
+const schema = shape.object({
+  class_uid: shape.number().int().optional(),
+  finding_info: shape.object({
     uid: str(LIMITS.id),
     title: str(LIMITS.title),
-    desc: z.string().max(LIMITS.description).optional(),
-    types: z.array(str(256)).max(50).optional(),
-    first_seen_time_dt: z.string().max(64).optional(),
-    last_seen_time_dt: z.string().max(64).optional(),
-    created_time_dt: z.string().max(64).optional(),
+    desc: shape.string().max(LIMITS.description).optional(),
+    types: shape.array(str(256)).max(50).optional(),
+    first_seen_time_dt: shape.string().max(64).optional(),
+    last_seen_time_dt: shape.string().max(64).optional(),
+    created_time_dt: shape.string().max(64).optional(),
   }),
-  metadata: z.object({ version: z.string().max(32).optional(), product: z.object({ name: z.string().max(128).optional(), uid: z.string().max(LIMITS.id).optional() }).optional() }),
-  severity: z.string().max(32).optional(),
-  severity_id: z.number().int().min(0).max(99).optional(),
-  cloud: z.object({ account: z.object({ uid: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id') }), region: str(32) }),
-  resources: z
-    .array(z.object({ type: str(256), uid: str(LIMITS.id), uid_alt: z.string().max(LIMITS.id).optional(), region: z.string().max(32).optional() }))
+  metadata: shape.object({ version: shape.string().max(32).optional(), product: shape.object({ name: shape.string().max(128).optional(), uid: shape.string().max(LIMITS.id).optional() }).optional() }),
+  severity: shape.string().max(32).optional(),
+  severity_id: shape.number().int().min(0).max(99).optional(),
+  cloud: shape.object({ account: shape.object({ uid: shape.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id') }), region: str(32) }),
+  resources: shape
+    .array(shape.object({ type: str(256), uid: str(LIMITS.id), uid_alt: shape.string().max(LIMITS.id).optional(), region: shape.string().max(32).optional() }))
     .max(32)
     .optional(),
-  compliance: z.object({ control: z.string().max(64).optional(), status: z.string().max(32).optional(), status_id: z.number().int().optional() }).optional(),
-  remediation: z.object({ desc: z.string().max(LIMITS.shortText).optional(), references: z.array(z.string().max(2048)).max(20).optional() }).optional(),
-  status: z.string().max(32).optional(),
-  status_id: z.number().int().optional(),
-  time_dt: z.string().max(64).optional(),
-  count: z.number().int().min(0).optional(),
+  compliance: shape.object({ control: shape.string().max(64).optional(), status: shape.string().max(32).optional(), status_id: shape.number().int().optional() }).optional(),
+  remediation: shape.object({ desc: shape.string().max(LIMITS.shortText).optional(), references: shape.array(shape.string().max(2048)).max(20).optional() }).optional(),
+  status: shape.string().max(32).optional(),
+  status_id: shape.number().int().optional(),
+  time_dt: shape.string().max(64).optional(),
+  count: shape.number().int().min(0).optional(),
 });
 
 const SEVERITY_IDS = ['INFORMATIONAL', 'INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', 'CRITICAL'];
