@@ -1,7 +1,7 @@
 // `npm run bench:routing`: N routes (a realistic mix of the pattern operators) against generated
 // finding events. Measures, in the same run and on the same parsed events, the compiled engine
 // (all patterns in one PatternMachine) and the naive engine (each pattern evaluated in turn), and
-// checks that both give the same answer for every event.
+// checks that both give the same answer for every event. Then adversarial cases, each under 1 s.
 // Options: --count N events (default 100000), --routes "1,100,1000" (route counts to measure).
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,6 +107,42 @@ try {
     const verdict = target === undefined ? '' : ` (target >= ${target}) ${ratio >= target * 0.98 ? 'PASS' : 'FAIL'}`;
     if ((target !== undefined && ratio < target * 0.98) || mismatches > 0) process.exitCode = 1;
     console.log(`${String(n).padStart(5)} routes: compiled ${fast.toFixed(0).padStart(8)} events/s, naive ${slow.toFixed(0).padStart(8)} events/s, ratio ${ratio.toFixed(2)}${verdict}; ${matches.toLocaleString()} matches, ${mismatches} disagreements`);
+  }
+
+  // Adversarial cases: values an attacker controls (a finding's title, its tags) against patterns
+  // that a backtracking matcher or a pairwise array check would take seconds to minutes on.
+  console.log('adversarial cases (each must answer in under 1 s, on the machine and on the single-pattern evaluator):');
+  const long = 'a'.repeat(10_000);
+  const tags = [...Array.from({ length: 20_000 }, (_, i) => ({ key: 'env', value: `v${i}` })), ...Array.from({ length: 20_000 }, (_, i) => ({ key: `k${i}`, value: 'prod' }))];
+  const cases = [
+    ['wildcard *a*a*a*a*a*a*b, 10,000-char title', { detail: { title: [{ wildcard: '*a*a*a*a*a*a*b' }] } }, { detail: { title: long } }, false],
+    ['wildcard, 10,000-char title that matches', { detail: { title: [{ wildcard: '*a*a*a*a*a*a*b' }] } }, { detail: { title: `${long}b` } }, true],
+    ['anything-but wildcard, 10,000 chars', { detail: { title: [{ 'anything-but': { wildcard: '*a*a*a*a*a*a*b' } }] } }, { detail: { title: long } }, true],
+    ['wildcard with long parts, 10,000 chars', { detail: { title: [{ wildcard: `*${'a'.repeat(100)}b*${'a'.repeat(100)}c` }] } }, { detail: { title: long } }, false],
+    ['prefix and suffix, 10,000 chars', { detail: { title: [{ prefix: long.slice(0, 5_000) }, { suffix: `${long.slice(0, 5_000)}b` }] } }, { detail: { title: long } }, true],
+    ['equals-ignore-case, 10,000 chars', { detail: { title: [{ 'equals-ignore-case': long.toUpperCase() }] } }, { detail: { title: long } }, true],
+    ['array-consistent, 20,000 + 20,000 tags, no element fits', { detail: { tags: { key: ['env'], value: ['prod'] } } }, { detail: { tags } }, false],
+    ['array-consistent, 40,000 tags, the last fits', { detail: { tags: { key: ['env'], value: ['prod'] } } }, { detail: { tags: [...tags, { key: 'env', value: 'prod' }] } }, true],
+    ['three fields over nested arrays, 40,000 elements', { detail: { r: { tags: { key: ['env'], value: ['prod'] }, type: ['x'] } } }, { detail: { r: [{ type: 'y', tags }, { type: 'x', tags: tags.slice(0, 100) }] } }, false],
+  ];
+  for (const [name, pattern, event, expected] of cases) {
+    const compiled = compilePattern(JSON.stringify(pattern));
+    const machine = new PatternMachine([['p', compiled]]);
+    // The machine tests one to four sub-rules directly; a fifth copy makes it use its shared index too.
+    const shared = new PatternMachine([1, 2, 3, 4, 5].map((k) => [`p${k}`, compiled]));
+    let t = process.hrtime.bigint();
+    const a = matchesPattern(compiled, event);
+    const single = Number(process.hrtime.bigint() - t) / 1e9;
+    t = process.hrtime.bigint();
+    const b = machine.match(event).length === 1;
+    const direct = Number(process.hrtime.bigint() - t) / 1e9;
+    t = process.hrtime.bigint();
+    const c = shared.match(event).length === 5;
+    const indexed = Number(process.hrtime.bigint() - t) / 1e9;
+    const worst = Math.max(single, direct, indexed);
+    const ok = a === expected && b === expected && c === expected && worst < 1;
+    if (!ok) process.exitCode = 1;
+    console.log(`  ${name.padEnd(58)} ${(single * 1000).toFixed(1).padStart(7)} ms single, ${(direct * 1000).toFixed(1).padStart(7)} ms direct, ${(indexed * 1000).toFixed(1).padStart(7)} ms indexed; ${a === expected && b === expected && c === expected ? 'right answer' : 'WRONG ANSWER'} ${ok ? 'PASS' : 'FAIL'}`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
  * date. A muted finding is still printed, recorded and counted; it is only not sent.
  */
 import type { Finding } from '../findings/model.js';
+import { Glob } from '../util/glob.js';
 import type { MuteSettings } from './config.js';
 
 /** The mute rule that held a finding back. */
@@ -10,10 +11,6 @@ export interface MuteHit {
   rule: string;
   reason: string;
   expires: string;
-}
-
-function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&')).join('.*')}$`, 's');
 }
 
 /** When a mute ends: a bare date lasts to the end of that day (UTC). */
@@ -39,12 +36,12 @@ function compile(m: MuteSettings): CompiledMute {
     tests.push((f) => set.has(f.region));
   }
   if (m.types !== undefined || m.controls !== undefined) {
-    const types = (m.types ?? []).map(glob);
+    const types = (m.types ?? []).map((t) => Glob.of(t));
     const controls = new Set(m.controls ?? []);
     tests.push((f) => controls.has(f.type) || types.some((re) => re.test(f.type)));
   }
   if (m.resources !== undefined) {
-    const res = m.resources.map(glob);
+    const res = m.resources.map((r) => Glob.of(r));
     tests.push((f) => f.resources.some((r) => res.some((re) => re.test(r.id) || Object.values(r.ids).some((v) => (Array.isArray(v) ? v : [v]).some((x) => x !== undefined && re.test(x))))));
   }
   if (m.tags !== undefined) {

@@ -373,3 +373,61 @@ describe('PatternMachine', () => {
     }
   });
 });
+
+describe('hostile values cannot stall matching', () => {
+  let seed = 11;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+
+  it('wildcards agree with a regular-expression oracle on generated patterns and values', () => {
+    const alphabet = ['a', 'b', 'c', 'é'];
+    const word = (max: number): string => Array.from({ length: rnd(max + 1) }, () => alphabet[rnd(alphabet.length)]).join('');
+    for (let n = 0; n < 2_000; n += 1) {
+      const parts = Array.from({ length: 1 + rnd(4) }, () => word(3));
+      const text = parts.join('*');
+      if (text.includes('**')) continue;
+      const value = word(8);
+      const oracle = new RegExp(`^"${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}"$`, 's').test(`"${value}"`);
+      expect(matches({ v: [{ wildcard: text }] }, { v: value }), `${text} ~ ${value}`).toBe(oracle);
+      expect(matches({ v: [{ 'anything-but': { wildcard: text } }] }, { v: value }), `not ${text} ~ ${value}`).toBe(!oracle);
+    }
+  });
+
+  it('array-consistent matching agrees with trying every combination', () => {
+    type Row = { k: string; v: number; tags?: { t: string }[] };
+    const brute = (rows: Row[], k: string, v: number, t: string | undefined): boolean =>
+      rows.some((r) => r.k === k && r.v === v && (t === undefined || (r.tags ?? []).some((x) => x.t === t)));
+    for (let n = 0; n < 400; n += 1) {
+      const rows: Row[] = Array.from({ length: rnd(5) }, () => {
+        const row: Row = { k: ['a', 'b'][rnd(2)] as string, v: rnd(3) };
+        if (rnd(2) === 0) row.tags = Array.from({ length: rnd(3) }, () => ({ t: ['x', 'y'][rnd(2)] as string }));
+        return row;
+      });
+      const event = { list: rows };
+      expect(matches({ list: { k: ['a'], v: [1] } }, event), JSON.stringify(event)).toBe(brute(rows, 'a', 1, undefined));
+      expect(matches({ list: { k: ['b'], v: [2], tags: { t: ['y'] } } }, event), JSON.stringify(event)).toBe(brute(rows, 'b', 2, 'y'));
+    }
+  });
+
+  // Guards against catastrophic behaviour (minutes before the fix), not speed targets: the
+  // numbers for those are printed by `npm run bench:routing`.
+  it('a backtracking-prone wildcard on a 10,000-character value answers at once', () => {
+    const pattern = { detail: { title: [{ wildcard: '*a*a*a*a*a*a*b' }] } };
+    const started = performance.now();
+    expect(matches(pattern, { detail: { title: 'a'.repeat(10_000) } })).toBe(false);
+    expect(matches(pattern, { detail: { title: `${'a'.repeat(10_000)}b` } })).toBe(true);
+    expect(matches({ v: [{ 'anything-but': { wildcard: '*a*a*a*a*a*a*b' } }] }, { v: 'a'.repeat(10_000) })).toBe(true);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('40,000 array elements of which no one element satisfies both fields answer at once', () => {
+    const tags = [...Array.from({ length: 20_000 }, (_, i) => ({ key: 'env', value: `v${i}` })), ...Array.from({ length: 20_000 }, (_, i) => ({ key: `k${i}`, value: 'prod' }))];
+    const started = performance.now();
+    expect(matches({ detail: { tags: { key: ['env'], value: ['prod'] } } }, { detail: { tags } })).toBe(false);
+    tags.push({ key: 'env', value: 'prod' });
+    expect(matches({ detail: { tags: { key: ['env'], value: ['prod'] } } }, { detail: { tags } })).toBe(true);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});

@@ -7,7 +7,7 @@
 import { PatternError } from '../errors.js';
 import { type PNode, parsePatternText, patternNodeOf } from './json.js';
 import type { Matcher } from './matchers.js';
-import { cidrRange, foldCase, ipHex, microsOfText, wildcardRegExp } from './values.js';
+import { cidrRange, foldCase, ipHex, microsOfText, wildcardGlob } from './values.js';
 
 /** One field of a sub-rule: where it is and what its value may be. */
 export interface FieldRule {
@@ -167,9 +167,9 @@ function matchExpression(path: string[], node: PObject): Matcher {
     }
     case 'wildcard': {
       const text = stringArg(path, arg, 'wildcard');
-      const re = guard(path, arg, () => wildcardRegExp(text));
+      const glob = guard(path, arg, () => wildcardGlob(text));
       onlyOne(path, node);
-      return { t: 'wildcard', src: text, re };
+      return { t: 'wildcard', src: text, glob };
     }
     case 'cidr': {
       const text = stringArg(path, arg, 'prefix');
@@ -262,7 +262,7 @@ function anythingBut(path: string[], arg: PNode): Matcher {
       case 'suffix':
         return { t: 'ab-suffix', list: texts.map((s) => `${s}"`) };
       default:
-        return { t: 'ab-wildcard', src: texts, res: texts.map((s) => guard(path, inner, () => wildcardRegExp(s))) };
+        return { t: 'ab-wildcard', src: texts, globs: texts.map((s) => guard(path, inner, () => wildcardGlob(s))) };
     }
   }
   if (arg.kind === 'string') return { t: 'ab', numeric: false, reps: new Set([`"${arg.value}"`]), nums: new Set() };

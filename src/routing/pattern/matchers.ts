@@ -5,6 +5,7 @@
  * with its quotes, a number is its digits, `true`, `false` and `null` are those words. That is
  * why `prefix` never matches a number while `anything-but` does.
  */
+import type { Glob } from '../../util/glob.js';
 import { foldCase, ipHex, microsOfNumber } from './values.js';
 
 /** One value matcher of a pattern field. */
@@ -17,14 +18,14 @@ export type Matcher =
   | { t: 'prefix-ic'; s: string }
   | { t: 'suffix-ic'; s: string }
   | { t: 'eic'; s: string }
-  | { t: 'wildcard'; src: string; re: RegExp }
+  | { t: 'wildcard'; src: string; glob: Glob }
   | { t: 'range'; lo: number | null; loOpen: boolean; hi: number | null; hiOpen: boolean }
   | { t: 'exists'; v: boolean }
   | { t: 'ab'; numeric: boolean; reps: ReadonlySet<string>; nums: ReadonlySet<number> }
   | { t: 'ab-ic'; set: ReadonlySet<string> }
   | { t: 'ab-prefix'; list: readonly string[] }
   | { t: 'ab-suffix'; list: readonly string[] }
-  | { t: 'ab-wildcard'; src: readonly string[]; res: readonly RegExp[] };
+  | { t: 'ab-wildcard'; src: readonly string[]; globs: readonly Glob[] };
 
 /** Where a value sits in the event's arrays: which element of which array, innermost first. */
 export interface Trail {
@@ -88,7 +89,7 @@ export function test(m: Matcher, leaf: Leaf): boolean {
     case 'eic':
       return folded(leaf) === m.s;
     case 'wildcard':
-      return m.re.test(leaf.rep);
+      return m.glob.test(leaf.rep);
     case 'range': {
       const n = leaf.num;
       if (n === undefined) return false;
@@ -106,7 +107,7 @@ export function test(m: Matcher, leaf: Leaf): boolean {
     case 'ab-suffix':
       return !m.list.some((s) => leaf.rep.endsWith(s));
     case 'ab-wildcard':
-      return !m.res.some((re) => re.test(leaf.rep));
+      return !m.globs.some((g) => g.test(leaf.rep));
   }
 }
 

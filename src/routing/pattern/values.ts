@@ -4,6 +4,7 @@
  * character.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { Glob } from '../../util/glob.js';
 
 const LIMIT_MICROS = 5_000_000_000n * 1_000_000n;
 
@@ -81,31 +82,34 @@ export function cidrRange(cidr: string): { lo: string; hi: string } {
 }
 
 /**
- * Checks a wildcard the way AWS does (positions count bytes of the quoted value) and returns a
- * regular expression over the quoted value. Throws on `**` and on escapes other than `\*`, `\\`.
+ * Checks a wildcard the way AWS does (positions count bytes of the quoted value) and returns it as
+ * a glob over the quoted value. Throws on `**` and on escapes other than `\\*`, `\\\\`.
  */
-export function wildcardRegExp(text: string, flags = 's'): RegExp {
+export function wildcardGlob(text: string): Glob {
   const quoted = `"${text}"`;
-  let source = '^';
+  const parts: string[] = [];
+  let part = '';
   let bytePos = 0;
   const chars = Array.from(quoted);
   for (let k = 0; k < chars.length; k += 1) {
     const ch = chars[k] ?? '';
     if (ch === '*') {
       if (chars[k + 1] === '*') throw new Error(`Consecutive wildcard characters at pos ${bytePos}`);
-      source += '.*';
+      parts.push(part);
+      part = '';
     } else if (ch === '\\') {
       const next = chars[k + 1];
       if (next !== '*' && next !== '\\') throw new Error(`Invalid escape character at pos ${bytePos}`);
-      source += `\\${next}`;
+      part += next;
       k += 1;
       bytePos += 1;
     } else {
-      source += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+      part += ch;
     }
     bytePos += Buffer.byteLength(ch);
   }
-  return new RegExp(`${source}$`, flags);
+  parts.push(part);
+  return new Glob(parts);
 }
 
 /** Folds case one character at a time, keeping the length, as EventBridge's ignore-case matching does. */
