@@ -114,6 +114,28 @@ describe('AWS documentation examples', () => {
     expect(matches({ ip: ['2001:db8::1'] }, { ip: '2001:0db8:0000:0000:0000:0000:0000:0001' })).toBe(true);
   });
 
+  it('CIDR blocks as event-ruler computes them: host bits masked, IPv4 and IPv6 kept apart, mapped addresses are IPv4', () => {
+    // Host bits in the address given are cleared for the low end of the range.
+    expect(matches({ ip: [{ cidr: '10.0.0.77/24' }] }, { ip: '10.0.0.1' })).toBe(true);
+    expect(matches({ ip: [{ cidr: '10.0.0.77/24' }] }, { ip: '10.0.0.255' })).toBe(true);
+    expect(matches({ ip: [{ cidr: '10.0.0.77/24' }] }, { ip: '10.0.1.0' })).toBe(false);
+    expect(matches({ ip: [{ cidr: '::1/127' }] }, { ip: '::' })).toBe(true);
+    expect(matches({ ip: [{ cidr: '::1/127' }] }, { ip: '::1' })).toBe(true);
+    expect(matches({ ip: [{ cidr: '::1/127' }] }, { ip: '::2' })).toBe(false);
+    // An IPv4 block never matches an IPv6 address and the other way round, even all-covering ones.
+    expect(matches({ ip: [{ cidr: '0.0.0.0/0' }] }, { ip: '::1' })).toBe(false);
+    expect(matches({ ip: [{ cidr: '::/0' }] }, { ip: '10.0.0.1' })).toBe(false);
+    expect(matches({ ip: [{ cidr: '::/0' }] }, { ip: '2001:db8::1' })).toBe(true);
+    // An IPv4-mapped address in hex is that IPv4 address; with a dotted tail it is no address at all.
+    expect(matches({ ip: [{ cidr: '10.0.0.0/24' }] }, { ip: '::ffff:a00:1' })).toBe(true);
+    expect(matches({ ip: [{ cidr: '10.0.0.0/24' }] }, { ip: '::ffff:10.0.0.1' })).toBe(false);
+    expect(matches({ ip: [{ cidr: '::/0' }] }, { ip: '::ffff:a00:1' })).toBe(false);
+    expect(matches({ ip: ['10.0.0.1'] }, { ip: '::ffff:a00:1' })).toBe(true);
+    expect(() => compilePattern({ ip: [{ cidr: '::ffff:a00:0/104' }] })).toThrow('IPv4 mask bits must be < 32');
+    expect(() => compilePattern({ ip: [{ cidr: '::ffff:10.0.0.0/104' }] })).toThrow('Nonstandard IP address: ::ffff:10.0.0.0');
+    expect(() => compilePattern({ ip: [{ cidr: '10.0.0.300/8' }] })).toThrow('Invalid IP address: 10.0.0.300');
+  });
+
   it('exists matching works on leaves only', () => {
     expect(matches({ detail: { 'c-count': [{ exists: true }] } }, RULER_EVENT)).toBe(true);
     expect(matches({ detail: { 'c-count': [{ exists: false }] } }, RULER_EVENT)).toBe(false);

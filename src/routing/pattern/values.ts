@@ -42,26 +42,46 @@ function v4Bytes(ip: string): number[] {
 }
 
 function v6Bytes(ip: string): number[] {
-  // An embedded IPv4 tail (`::ffff:10.0.0.1`) becomes its two 16-bit groups.
-  const text = ip.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_m, a: string, b: string, c: string, d: string) => `${((+a << 8) | +b).toString(16)}:${((+c << 8) | +d).toString(16)}`);
   const groups = (s: string): number[] => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
-  const [head = '', rest] = text.split('::');
+  const [head = '', rest] = ip.split('::');
   const h = groups(head);
   const r = rest === undefined ? [] : groups(rest);
   const all = rest === undefined ? h : [...h, ...new Array<number>(8 - h.length - r.length).fill(0), ...r];
   return all.flatMap((g) => [g >> 8, g & 255]);
 }
 
-/** An IP address as upper-case hex of its 4 or 16 bytes, or undefined when `s` is not one. */
-export function ipHex(s: string): string | undefined {
-  let bytes: number[];
-  if (isIPv4(s)) bytes = v4Bytes(s);
-  else if (isIPv6(s) && !s.includes('%')) bytes = v6Bytes(s);
-  else return undefined;
-  return bytes.map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+// What event-ruler takes for an address before parsing it: IPv6 written with hex digits and colons
+// only, so `::ffff:10.0.0.1` (a dotted tail) is no address at all.
+const LOOKS_V4 = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
+const LOOKS_V6 = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
+
+/**
+ * An IP address as the bytes event-ruler compares: 4 for IPv4, 16 for IPv6, and 4 for an
+ * IPv4-mapped IPv6 address (`::ffff:a00:1` is 10.0.0.1, as Java's address parser has it).
+ * Undefined when `s` is no address; `looksLike` says whether it had the form of one.
+ */
+function ipBytes(s: string): { bytes: number[] | undefined; looksLike: boolean } {
+  if (LOOKS_V4.test(s)) return { bytes: isIPv4(s) ? v4Bytes(s) : undefined, looksLike: true };
+  if (!LOOKS_V6.test(s)) return { bytes: undefined, looksLike: false };
+  if (!isIPv6(s)) return { bytes: undefined, looksLike: true };
+  const bytes = v6Bytes(s);
+  const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  return { bytes: mapped ? bytes.slice(12) : bytes, looksLike: true };
 }
 
-/** The inclusive hex range of a CIDR block as AWS computes it (from the address given, not the masked one). */
+const hex = (bytes: readonly number[]): string => bytes.map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+
+/** An IP address as upper-case hex of its 4 or 16 bytes, or undefined when `s` is not one. */
+export function ipHex(s: string): string | undefined {
+  const { bytes } = ipBytes(s);
+  return bytes === undefined ? undefined : hex(bytes);
+}
+
+/**
+ * The inclusive hex range of a CIDR block as event-ruler computes it: host bits cleared for the
+ * low end and set for the high end (`10.0.0.77/24` is 10.0.0.0 to 10.0.0.255; `::1/127` covers `::`).
+ * An IPv4 range matches only IPv4 addresses and an IPv6 range only IPv6 ones.
+ */
 export function cidrRange(cidr: string): { lo: string; hi: string } {
   const parts = cidr.split('/');
   if (parts.length !== 2) throw new Error("Malformed CIDR, one '/' required");
@@ -69,16 +89,17 @@ export function cidrRange(cidr: string): { lo: string; hi: string } {
   if (!/^[+-]?\d+$/.test(bitsText)) throw new Error('Malformed CIDR, mask bits must be an integer');
   const bits = Number(bitsText);
   if (bits < 0) throw new Error('Malformed CIDR, mask bits must not be negative');
-  const lo = ipHex(parts[0] ?? '');
-  if (lo === undefined) throw new Error(`Invalid IP address: ${parts[0] ?? ''}`);
-  const v4 = lo.length === 8;
+  const address = parts[0] ?? '';
+  const { bytes, looksLike } = ipBytes(address);
+  if (bytes === undefined) throw new Error(`${looksLike ? 'Invalid' : 'Nonstandard'} IP address: ${address}`);
+  const v4 = bytes.length === 4;
   if (v4 && bits > 31) throw new Error('IPv4 mask bits must be < 32');
   if (!v4 && bits > 127) throw new Error('IPv6 mask bits must be < 128');
   const total = v4 ? 32 : 128;
-  const value = BigInt(`0x${lo}`);
+  const value = BigInt(`0x${hex(bytes)}`);
   const host = (1n << BigInt(total - bits)) - 1n;
-  const hi = (value | host).toString(16).toUpperCase().padStart(lo.length, '0');
-  return { lo, hi };
+  const digits = bytes.length * 2;
+  return { lo: (value & ~host).toString(16).toUpperCase().padStart(digits, '0'), hi: (value | host).toString(16).toUpperCase().padStart(digits, '0') };
 }
 
 /**
