@@ -11,6 +11,7 @@ import { type InputItem, readInputs } from '../findings/read.js';
 import { type TriageResult, type TriageStats, triage } from '../pipeline.js';
 import { jsonLine } from './format/json.js';
 import { markdownBlock, markdownSummary } from './format/markdown.js';
+import { safeResult, terminalBlock, terminalLine } from './format/safe.js';
 import { TextFormatter } from './format/text.js';
 import { BufferedWriter, Progress } from './output.js';
 import type { Notifier, Outcome } from '../notify/notifier.js';
@@ -84,9 +85,10 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
     if (notifier !== undefined) outcomes.push(...(await notifier.retryFailed()));
     const render = (result: TriageResult): string => {
       if (options.format === 'json') return `${jsonLine(result)}\n`;
-      if (options.format === 'markdown') return markdownBlock(result);
-      if (options.style !== undefined && options.style !== 'standard' && result.kind === 'finding') return styled(options.style, result.finding, result.analysis);
-      return text.format(result);
+      // Text and Markdown are read by people: every string is neutralized first (see format/safe.ts).
+      if (options.format === 'markdown') return markdownBlock(safeResult(result));
+      if (options.style !== undefined && options.style !== 'standard' && result.kind === 'finding') return terminalBlock(styled(options.style, result.finding, result.analysis));
+      return text.format(safeResult(result));
     };
     for await (const result of triage(items, analyst, stats, window, options.routing?.stage)) {
       if (notifier !== undefined && result.kind === 'finding') {
@@ -94,7 +96,7 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
           outcomes.push(...(await deliver(notifier, result.finding, result.analysis, result.routing)));
         } catch (err) {
           deliveryCrashed = true;
-          io.stderr.write(`firebreak: ${recordFailed(err, describePosition(result.position), 'delivering').message}\n`);
+          io.stderr.write(`firebreak: ${terminalLine(recordFailed(err, describePosition(result.position), 'delivering').message)}\n`);
         }
       }
       let shown: string;

@@ -122,6 +122,85 @@ function measured(args: string[]): { status: number | null; stdout: string; stde
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, rssMb: Number(readFileSync(rssFile, 'utf8')) };
 }
 
+describe('nothing an attacker writes reaches a terminal raw', () => {
+  // An OSC 8 hyperlink, a screen clear, a carriage return, a bidi override, invisible characters, a C1 control.
+  const P = '\u001b]8;;h\u0007L\u001b]8;;\u0007\u001b[2J\r\u202e\u200b\u2060\u0085';
+  // A line break that would start a Markdown table row and a heading.
+  const BREAK = 'x\n| injected | row |\n# Heading';
+  const records: Json[] = [];
+  for (const v of [P, BREAK]) {
+    const gd = clone(VALID);
+    gd.detail.region = `eu${v}`.slice(0, 32);
+    gd.detail.resource.resourceType = `Instance${v}`;
+    gd.detail.title = `Title${v}`;
+    gd.detail.description = `Description${v}`;
+    gd.detail.resource.instanceDetails.tags = [{ key: `k${v}`, value: `v${v}` }];
+    records.push(gd);
+    const typed = clone(VALID);
+    typed.detail.type = `Recon:EC2/PortProbe${v}`;
+    records.push(typed);
+    const control = clone(controlFinding('S3.8'));
+    control.Region = `us${v}`.slice(0, 16);
+    control.Resources[0].Type = `AwsS3Bucket${v}`;
+    control.Resources[0].Id = `arn:aws:s3:::bucket${v}`;
+    control.Title = `Title${v}`;
+    control.Remediation = { Recommendation: { Text: `Fix${v}`, Url: `https://docs.example/${v}` } };
+    records.push(securityHubEvent([control]));
+    const unknown = clone(controlFinding('S3.8'));
+    unknown.Compliance.SecurityControlId = `S3.${v}`.slice(0, 64);
+    unknown.ProductFields = { ControlId: `S3.${v}` };
+    unknown.Remediation = { Recommendation: { Text: `Fix${v}`, Url: `https://docs.example/${v}` } };
+    records.push(securityHubEvent([unknown]));
+    const config = clone(configEvent());
+    config.detail.configRuleName = `rule${v}`;
+    config.detail.resourceType = `AWS::S3::Bucket${v}`;
+    config.detail.awsRegion = `us${v}`.slice(0, 32);
+    records.push(config);
+    const inspector = clone(inspectorEvent());
+    inspector.detail.title = `CVE${v}`;
+    inspector.detail.resources[0].type = `AWS_EC2_INSTANCE${v}`;
+    records.push(inspector);
+    const macie = clone(macieEvent());
+    macie.detail.type = `SensitiveData:S3Object/Personal${v}`;
+    records.push(macie);
+    const ocsf = clone(ocsfEvent());
+    ocsf.detail.findings[0].finding_info.types = [`Type${v}`];
+    ocsf.detail.findings[0].finding_info.title = `Title${v}`;
+    records.push(ocsf);
+  }
+  const file = join(dir, 'controls.jsonl');
+  writeFileSync(file, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  // C0 but newline, DEL, C1, bidi, zero-width and invisible characters.
+  // eslint-disable-next-line no-control-regex -- asserting control characters are gone
+  const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]/;
+
+  it('text and Markdown carry no control, bidi or invisible character from any field of any source', () => {
+    for (const format of ['text', 'markdown']) {
+      const r = runCli(['triage', file, '--format', format]);
+      expect([0, 2], format).toContain(r.status);
+      const bad = r.stdout.split('\n').filter((l) => RAW.test(l));
+      expect(bad, format).toEqual([]);
+      expect(r.stderr, format).not.toMatch(RAW);
+      // Every record was shown: as a finding, or as a coded rejection.
+      const shown = format === 'text' ? r.stdout.match(/^(■|✖ rejected)/gm) : r.stdout.match(/^(## |> \*\*Rejected input)/gm);
+      expect(shown?.length, format).toBe(records.length);
+    }
+  });
+
+  it('a line break in a field cannot start a Markdown table row or heading', () => {
+    const r = runCli(['triage', file, '--format', 'markdown']);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => /^#+ Heading/.test(l) || /^\| injected/.test(l))).toEqual([]);
+    // Inside a table, every row is one line that opens and closes the row.
+    let inTable = false;
+    for (const l of lines) {
+      if (l.startsWith('| |')) inTable = true;
+      else if (inTable && l === '') inTable = false;
+      else if (inTable) expect(l, l).toMatch(/^\|.*\|$/);
+    }
+  });
+});
+
 describe('memory is bounded whatever the document', () => {
   it('an array opening onto 20 MB of whitespace lines: the records in it are read, under 300 MB', () => {
     const file = join(dir, 'ocean.json');

@@ -77,6 +77,19 @@ describe('built-in templates', () => {
     expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
   });
 
+  it('never lets an encoded-word in a title become the e-mail subject a client shows', async () => {
+    const { finding, analysis } = findings[0] as { finding: Finding; analysis: Analysis };
+    const email = channels.find((c) => c.type === 'email') as Channel;
+    for (const title of ['=?utf-8?B?WW91ciBhY2NvdW50IGlzIHNhZmU=?=', 'Alert =?UTF-8?Q?All_clear?= now', 'caf\u00e9 =?iso-8859-1?q?Resolved_safely?=']) {
+      const view = findingView({ ...finding, title }, analysis);
+      const eml = (await email.render({ kind: 'alert', view, recipient: 'a@example.com', style: 'standard', date: new Date(), id: 'x' }, templates)).body;
+      // The subject as a mail client decodes it still shows the encoded-word as text.
+      const subject = String((await simpleParser(eml)).subject);
+      expect(subject).not.toMatch(/account is safe|All clear|Resolved safely/);
+      expect(subject).toContain('= ?');
+    }
+  });
+
   it('never carries a secret from finding text into a message', async () => {
     const { finding, analysis } = findings[0] as { finding: Finding; analysis: Analysis };
     const leaky = { ...analysis, summary: 'found aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY in user data', steps: [{ phase: 'investigate' as const, title: 'Look', detail: 'token: ghp_abcdefghijklmnopqrstuvwxyz0123456789', commands: ['curl -H "Authorization: Bearer abcdefghijklmnop1234" https://x'] }] };

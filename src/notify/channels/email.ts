@@ -20,6 +20,15 @@ async function compose(options: SendMailOptions): Promise<string> {
   return (info.message as Buffer).toString('utf8');
 }
 
+/**
+ * One header line of subject. A finding's title may carry an RFC 2047 encoded-word
+ * (`=?utf-8?B?...?=`), which a mail client would decode into text of the attacker's choosing; the
+ * opener is broken (`= ?`) so the title shows as written.
+ */
+export function subjectLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().replace(/=\?/g, '= ?');
+}
+
 /** Maps nodemailer's failures: 4xx SMTP replies and connection trouble are transient, 5xx are not. */
 function deliveryError(err: unknown): DeliveryError {
   const e = err as { message?: string; code?: string; responseCode?: number };
@@ -52,7 +61,7 @@ export function emailChannel(name: string, settings: Settings): Channel {
       const body = await compose({
         from: settings.from,
         to,
-        subject: templates.text('email', tpl, 'subject', request.view, plain).replace(/\s+/g, ' ').trim(),
+        subject: subjectLine(templates.text('email', tpl, 'subject', request.view, plain)),
         text: templates.text('email', tpl, 'txt', request.view, plain),
         html: templates.text('email', tpl, 'html', request.view, htmlEscape),
         messageId,
