@@ -48,6 +48,25 @@ describe('triage --notify --outbox', () => {
     expect(eml).toContain('Hello team,');
     expect(eml).toContain('Your Friendly Troubleshooter');
   });
+
+  it('--style email-draft names the resource as the finding gives it, even one no id could be read from', () => {
+    const finding = {
+      SchemaVersion: '2018-10-08',
+      Id: 'partner-finding-1',
+      ProductArn: 'arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default',
+      GeneratorId: 'partner-scanner',
+      AwsAccountId: '123456789012',
+      CreatedAt: '2026-11-24T10:00:00Z',
+      UpdatedAt: '2026-11-24T10:00:00Z',
+      Severity: { Label: 'HIGH' },
+      Title: 'Weak cipher on appliance',
+      Description: 'The appliance accepts a weak cipher.',
+      Resources: [{ Type: 'Other', Id: 'appliance-7 (rack 4, datacenter east)' }],
+    };
+    const r = runCli(['triage', '--style', 'email-draft'], JSON.stringify(finding));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Resource: Other appliance-7 (rack 4, datacenter east)');
+  });
 });
 
 describe('firebreak notify', () => {

@@ -433,23 +433,19 @@ describe('hostile values cannot stall matching', () => {
     }
   });
 
-  // Guards against catastrophic behaviour (minutes before the fix), not speed targets: the
-  // numbers for those are printed by `npm run bench:routing`.
+  // Guards against catastrophic behaviour (minutes before the fix): a stall shows as the test's
+  // timeout. The timings are printed by `npm run bench:routing`.
   it('a backtracking-prone wildcard on a 10,000-character value answers at once', () => {
     const pattern = { detail: { title: [{ wildcard: '*a*a*a*a*a*a*b' }] } };
-    const started = performance.now();
     expect(matches(pattern, { detail: { title: 'a'.repeat(10_000) } })).toBe(false);
     expect(matches(pattern, { detail: { title: `${'a'.repeat(10_000)}b` } })).toBe(true);
     expect(matches({ v: [{ 'anything-but': { wildcard: '*a*a*a*a*a*a*b' } }] }, { v: 'a'.repeat(10_000) })).toBe(true);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('40,000 array elements of which no one element satisfies both fields answer at once', () => {
     const tags = [...Array.from({ length: 20_000 }, (_, i) => ({ key: 'env', value: `v${i}` })), ...Array.from({ length: 20_000 }, (_, i) => ({ key: `k${i}`, value: 'prod' }))];
-    const started = performance.now();
     expect(matches({ detail: { tags: { key: ['env'], value: ['prod'] } } }, { detail: { tags } })).toBe(false);
     tags.push({ key: 'env', value: 'prod' });
     expect(matches({ detail: { tags: { key: ['env'], value: ['prod'] } } }, { detail: { tags } })).toBe(true);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
