@@ -1,9 +1,18 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
+import { isClosedOutput } from './output.js';
 import { buildProgram } from './program.js';
 
 /** Exit status for a failure of the tool itself (the CLI contract: 0 ok, 2 rejected input, 1 failure). */
 const EXIT_FAILURE = 1;
+
+// `firebreak ... | head`: once the reader has gone, writes fail with EPIPE. That is no error: the
+// command stops writing (triage stops reading and closes its channels) and exits quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (isClosedOutput(err)) return;
+  process.stderr.write(`firebreak: cannot write the output: ${err.message}\n`);
+  process.exit(EXIT_FAILURE);
+});
 
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
@@ -16,6 +25,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_FAILURE;
       return;
     }
+    if (isClosedOutput(err)) return;
     process.stderr.write(`firebreak: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = EXIT_FAILURE;
   }

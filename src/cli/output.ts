@@ -2,6 +2,21 @@
 import type { Writable } from 'node:stream';
 
 /** Collects text and flushes it to `stream` in large writes, waiting for 'drain' when asked to. */
+/** The reader of our output went away (`firebreak ... | head`): not an error, a reason to stop. */
+export class OutputClosed extends Error {
+  constructor() {
+    super('output closed by its reader');
+    this.name = 'OutputClosed';
+  }
+}
+
+/** Whether `err` says the output's reader went away (a closed pipe, or a stream destroyed by one). */
+export function isClosedOutput(err: unknown): boolean {
+  if (err instanceof OutputClosed) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
 export class BufferedWriter {
   private parts: string[] = [];
   private size = 0;
@@ -21,6 +36,8 @@ export class BufferedWriter {
   /** Writes everything buffered and waits for the stream to accept more. */
   async flush(): Promise<void> {
     if (this.parts.length === 0) return;
+    // A closed pipe shows up as an error on an earlier write, after which the stream is destroyed.
+    if (this.stream.destroyed) throw new OutputClosed();
     const chunk = this.parts.join('');
     this.parts = [];
     this.size = 0;
@@ -30,7 +47,7 @@ export class BufferedWriter {
           this.stream.off('drain', onDrain);
           this.stream.off('error', done);
           if (err === undefined) resolve();
-          else reject(err);
+          else reject(isClosedOutput(err) ? new OutputClosed() : err);
         };
         const onDrain = (): void => done();
         this.stream.once('drain', onDrain);

@@ -20,7 +20,7 @@ export function argumentText(value: string, what: string): string {
   try {
     return readFileSync(value.slice(1), 'utf8');
   } catch (err) {
-    throw new Error(`${what} ${value}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    throw new InputError('UnreadableInput', `${what} ${value}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
   }
 }
 
@@ -31,16 +31,18 @@ function errorLine(code: string, message: string, extra: Record<string, string> 
 /** `test-pattern`: prints `{"Result": true|false}`; an invalid pattern or event gives exit 2. */
 export function runTestPattern(pattern: string, event: string, io: Pick<TriageIo, 'stdout' | 'stderr'>): number {
   let compiled: CompiledPattern;
+  let eventText: string;
   try {
     compiled = compilePattern(argumentText(pattern, '--pattern'));
+    eventText = argumentText(event, '--event');
   } catch (err) {
-    if (!(err instanceof PatternError)) throw err;
+    if (!(err instanceof PatternError) && !(err instanceof InputError)) throw err;
     io.stdout.write(errorLine(err.code, err.message));
     return EXIT.rejected;
   }
   let value: unknown;
   try {
-    value = JSON.parse(argumentText(event, '--event'));
+    value = JSON.parse(eventText);
   } catch (err) {
     io.stdout.write(errorLine('InvalidJson', `--event is not valid JSON: ${(err as Error).message}`));
     return EXIT.rejected;

@@ -178,5 +178,7 @@ export function buildProgram(): Command {
       process.exitCode = await runTriageItems(readStream(Readable.from([text]), 'demo'), { format: opts.format }, process);
     });
 
+  // A mistake in a command's options points at that command's help, where its options are listed.
+  for (const command of program.commands) command.showHelpAfterError(`(run "firebreak ${command.name()} --help" for its options)`);
   return program;
 }

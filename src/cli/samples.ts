@@ -1,6 +1,7 @@
 /** `firebreak samples` and `firebreak demo`: realistic sample events for demos and tests. */
 import { loadCatalog } from '../analysis/playbooks/catalog.js';
 import { knownControlFinding, knownControls, knownTypes } from '../analysis/playbooks/coverage.js';
+import { closest } from '../util/closest.js';
 import { demoEvents, guardDutyEvent, securityHubEvent, sourceSamples, type SampleOptions } from '../findings/samples.js';
 
 /** Options of `firebreak samples`. */
@@ -14,6 +15,16 @@ export interface SamplesRequest {
 const GUARDDUTY_TYPE = /^[A-Za-z]+:[A-Za-z0-9]+\/[A-Za-z0-9.!&_-]+$/;
 const CONTROL_ID = /^[A-Za-z0-9]+\.\d+$/;
 
+/** Throws for the first of `names` that is not in `known`, with the closest known names. */
+function unknownNames(option: string, names: readonly string[], known: readonly string[], what: string): void {
+  const set = new Set(known);
+  for (const name of names) {
+    if (set.has(name)) continue;
+    const near = closest(name, known);
+    throw new Error(`${option} ${JSON.stringify(name)} is not a ${what} firebreak knows; the closest are: ${near.join(', ')} (\`firebreak catalog --list\` lists them all)`);
+  }
+}
+
 /** The sample events for a request; throws with a clear message for a malformed type or control. */
 export function sampleEvents(req: SamplesRequest): Record<string, unknown>[] {
   for (const t of req.types) {
@@ -22,6 +33,8 @@ export function sampleEvents(req: SamplesRequest): Record<string, unknown>[] {
   for (const c of req.controls) {
     if (!CONTROL_ID.test(c)) throw new Error(`--control ${JSON.stringify(c)} is not a Security Hub control id (for example EC2.18)`);
   }
+  unknownNames('--type', req.types, knownTypes().map((t) => t.type), 'GuardDuty finding type');
+  unknownNames('--control', req.controls, knownControls().map((c) => c.id), 'Security Hub control');
   const events: Record<string, unknown>[] = [];
   let types = req.types;
   let controls = req.controls;

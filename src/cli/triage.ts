@@ -13,7 +13,7 @@ import { jsonLine } from './format/json.js';
 import { markdownBlock, markdownSummary } from './format/markdown.js';
 import { safeResult, terminalBlock, terminalLine } from './format/safe.js';
 import { TextFormatter } from './format/text.js';
-import { BufferedWriter, Progress } from './output.js';
+import { BufferedWriter, Progress, isClosedOutput } from './output.js';
 import type { Notifier, Outcome } from '../notify/notifier.js';
 import { deliver, notifySummary, outcomeLine } from './notify.js';
 import { type CliRouting, routingSummary } from './routing.js';
@@ -60,11 +60,13 @@ function styled(style: 'email-draft' | 'slack', finding: Finding, analysis: Anal
 
 /** Runs triage over `files` (stdin when empty or `-`) and returns the exit status. */
 export function runTriage(files: readonly string[], options: TriageOptions, io: TriageIo): Promise<number> {
-  return runTriageItems(readInputs(files, io.stdin), options, io);
+  const names = files.length === 0 ? ['-'] : files;
+  const input = names.map((f) => (f === '-' ? 'stdin' : f)).join(', ');
+  return runTriageItems(readInputs(files, io.stdin), options, io, `${input} ${names.length > 1 ? 'are' : 'is'} empty or blank`);
 }
 
 /** Runs triage over already-read input items and returns the exit status. */
-export async function runTriageItems(items: AsyncIterable<InputItem>, options: TriageOptions, io: TriageIo): Promise<number> {
+export async function runTriageItems(items: AsyncIterable<InputItem>, options: TriageOptions, io: TriageIo, emptyNote = 'the input is empty or blank'): Promise<number> {
   if (options.style !== undefined && options.style !== 'standard' && options.format !== 'text' && options.notify === undefined) {
     throw new Error(`--style ${options.style} applies to --format text; --format ${options.format} has one layout`);
   }
@@ -80,6 +82,7 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   const notifier = options.notify?.notifier;
   const outcomes: Outcome[] = [];
   let deliveryCrashed = false;
+  let outputClosed = false;
   progress.start();
   try {
     if (notifier !== undefined) outcomes.push(...(await notifier.retryFailed()));
@@ -90,30 +93,42 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
       if (options.style !== undefined && options.style !== 'standard' && result.kind === 'finding') return terminalBlock(styled(options.style, result.finding, result.analysis));
       return text.format(safeResult(result));
     };
-    for await (const result of triage(items, analyst, stats, window, options.routing?.stage)) {
-      if (notifier !== undefined && result.kind === 'finding') {
-        try {
-          outcomes.push(...(await deliver(notifier, result.finding, result.analysis, result.routing)));
-        } catch (err) {
-          deliveryCrashed = true;
-          io.stderr.write(`firebreak: ${terminalLine(recordFailed(err, describePosition(result.position), 'delivering').message)}\n`);
+    try {
+      for await (const result of triage(items, analyst, stats, window, options.routing?.stage)) {
+        if (notifier !== undefined && result.kind === 'finding') {
+          try {
+            outcomes.push(...(await deliver(notifier, result.finding, result.analysis, result.routing)));
+          } catch (err) {
+            deliveryCrashed = true;
+            io.stderr.write(`firebreak: ${terminalLine(recordFailed(err, describePosition(result.position), 'delivering').message)}\n`);
+          }
         }
+        let shown: string;
+        try {
+          shown = render(result);
+        } catch (err) {
+          // One record that cannot be rendered is reported in its place; the batch goes on.
+          if (result.kind === 'finding') stats.findings -= 1;
+          stats.rejected += 1;
+          shown = render({ kind: 'error', error: recordFailed(err, describePosition(result.position), 'rendering'), position: result.position });
+        }
+        await out.write(shown);
       }
-      let shown: string;
-      try {
-        shown = render(result);
-      } catch (err) {
-        // One record that cannot be rendered is reported in its place; the batch goes on.
-        if (result.kind === 'finding') stats.findings -= 1;
-        stats.rejected += 1;
-        shown = render({ kind: 'error', error: recordFailed(err, describePosition(result.position), 'rendering'), position: result.position });
-      }
-      await out.write(shown);
+    } catch (err) {
+      // The reader went away (`| head`): stop reading; what was delivered stays recorded.
+      if (!isClosedOutput(err)) throw err;
+      outputClosed = true;
     }
-    if (notifier !== undefined) outcomes.push(...(await notifier.flushDigests(options.notify?.flushAll === true)));
-    if (options.format === 'markdown') await out.write(markdownSummary(stats));
-    if (options.format === 'text') await out.write(text.summary(stats));
-    await out.flush();
+    if (notifier !== undefined && !outputClosed) outcomes.push(...(await notifier.flushDigests(options.notify?.flushAll === true)));
+    if (!outputClosed) {
+      try {
+        if (options.format === 'markdown') await out.write(markdownSummary(stats));
+        if (options.format === 'text') await out.write(text.summary(stats));
+        await out.flush();
+      } catch (err) {
+        if (!isClosedOutput(err)) throw err;
+      }
+    }
   } finally {
     progress.stop();
     options.routing?.close();
@@ -123,6 +138,7 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   for (const o of outcomes) if (o.status === 'failed') io.stderr.write(`firebreak: ${outcomeLine(o)}\n`);
   if (notifier !== undefined) io.stderr.write(notifySummary(outcomes, options.notify?.statePath));
   for (const a of [analyst, ...(options.routing?.analysts ?? [])]) if (a.stats !== undefined) io.stderr.write(llmSummary(a.model ?? '', a.stats));
+  if (stats.records === 0 && !outputClosed) io.stderr.write(`firebreak: no records to triage: ${emptyNote}\n`);
   if (options.format === 'json' && stats.rejected > 0) {
     io.stderr.write(`firebreak: ${stats.rejected} input record(s) rejected; see the "error" lines\n`);
   }

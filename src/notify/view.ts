@@ -46,7 +46,8 @@ const SEVERITY_STYLE: Record<SeverityLabel, { color: string; emoji: string; team
 const APPROVAL: Record<ResponseMode, string> = {
   notify: 'not run: this route only notifies',
   propose: 'awaiting approval',
-  auto: 'runs automatically (dry run first)',
+  // Nothing in this version executes an action: say so rather than promise a run that never comes.
+  auto: 'not run: automatic response is not available yet; run it yourself once approved',
 };
 
 const RANK: Record<SeverityLabel, number> = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };

@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import { fixture, fixtureText } from '../helpers/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firebreak-cli-'));
@@ -138,5 +139,70 @@ describe('firebreak samples and demo', () => {
     const text = runCli(['demo']);
     expect(text.status).toBe(0);
     expect(text.stdout).toContain('12 finding(s) from 9 record(s), 0 rejected');
+  });
+});
+
+describe('a CLI that behaves in pipes and on mistakes', () => {
+  /** Runs `firebreak args` with stdout piped into a reader that closes after `bytes` bytes, as `| head -c` does. */
+  function intoHead(args: string[], input: string | undefined, bytes: number): Promise<{ status: number | null; stderr: string; read: number }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let read = 0;
+      let stderr = '';
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.stdout.on('data', (c: Buffer) => {
+        read += c.length;
+        // Like head: once it has what it wants, it closes its end of the pipe.
+        if (read >= bytes) child.stdout.destroy();
+      });
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        resolve({ status, stderr, read });
+      });
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(input);
+    });
+  }
+
+  it('exits quietly when the reader of its output goes away (| head)', async () => {
+    const all = runCli(['samples', '--all']).stdout;
+    // Enough input that the output overflows the pipe many times over.
+    const big = Array.from({ length: 8 }, () => all).join('');
+    for (const [args, input] of [[['triage'], big], [['triage', '--format', 'json'], big], [['samples', '--all'], undefined]] as const) {
+      const r = await intoHead([...args], input, 1000);
+      expect(r.stderr, args.join(' ')).not.toMatch(/EPIPE|Error|at .*:\d+:\d+/);
+      expect(r.status, args.join(' ')).toBe(0);
+    }
+  });
+
+  it('says on stderr when the input holds no records', () => {
+    const r = runCli(['triage'], '\n  \n');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('firebreak: no records to triage: stdin is empty or blank');
+  });
+
+  it('a missing @file is UnreadableInput, not InvalidJson', () => {
+    const r = runCli(['test-pattern', '--pattern', '{"source": ["aws.guardduty"]}', '--event', `@${join(dir, 'missing.json')}`]);
+    expect(r.status).toBe(2);
+    const line = JSON.parse(r.stdout) as { error: { code: string; message: string } };
+    expect(line.error.code).toBe('UnreadableInput');
+    expect(line.error.message).toContain('cannot read the file (ENOENT)');
+  });
+
+  it('points an option mistake at the subcommand help', () => {
+    const r = runCli(['triage', '--bogus'], '');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('(run "firebreak triage --help" for its options)');
+    expect(runCli(['samples', '--nope']).stderr).toContain('firebreak samples --help');
+  });
+
+  it('samples refuses an unknown type or control with the closest known names', () => {
+    const r = runCli(['samples', '--type', 'UnauthorizedAccess:EC2/SSHBrute']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('the closest are: UnauthorizedAccess:EC2/SSHBruteForce');
+    expect(r.stdout).toBe('');
+    expect(runCli(['samples', '--control', 'EC2.999']).stderr).toMatch(/the closest are: EC2\.9\b/);
   });
 });

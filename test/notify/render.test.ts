@@ -77,6 +77,20 @@ describe('built-in templates', () => {
     expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
   });
 
+  it('never claims under mode auto that an action runs, since nothing executes it', async () => {
+    const withActions = findings.find((f) => f.analysis.actions.length > 0) as { finding: Finding; analysis: Analysis };
+    const view = findingView(withActions.finding, withActions.analysis, { mode: 'auto' });
+    expect(view.actions.length).toBeGreaterThan(0);
+    for (const a of view.actions) {
+      expect(a.approval).not.toMatch(/runs automatically|will run/i);
+      expect(a.approval).toMatch(/^not run/);
+    }
+    for (const channel of channels) {
+      const body = (await channel.render({ kind: 'alert', view, recipient: channel.defaultRecipients[0] as string, style: 'standard', date: new Date(), id: 'x' }, templates)).body;
+      expect(body, channel.type).not.toMatch(/runs automatically/i);
+    }
+  });
+
   it('never lets an encoded-word in a title become the e-mail subject a client shows', async () => {
     const { finding, analysis } = findings[0] as { finding: Finding; analysis: Analysis };
     const email = channels.find((c) => c.type === 'email') as Channel;
