@@ -4,6 +4,8 @@
  * the record's position. Every code is listed in `docs/errors.md`.
  */
 
+import { redactSecrets } from '../util/secrets.js';
+
 /** Where a record came from: the file (or `-` for stdin) and its 0-based index in that input. */
 export interface InputPosition {
   file: string;
@@ -39,7 +41,8 @@ export class InputError extends Error {
   readonly field: string | undefined;
 
   constructor(code: InputErrorCode, message: string, options?: { field?: string; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    // Messages may quote the bad value; a secret in it never goes further.
+    super(redactSecrets(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'InputError';
     this.code = code;
     this.field = options?.field;

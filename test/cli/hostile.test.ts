@@ -201,6 +201,55 @@ describe('nothing an attacker writes reaches a terminal raw', () => {
   });
 });
 
+describe('secrets in finding content never leave', () => {
+  const SECRETS = {
+    sts: 'AQoDYXdzEJr1K2pM4U8tZ6FQ3uKDWh8j9kZxY2f1PnbW3GxU8L4sJYvqk5ZxQ8yUoKqD',
+    slack: 'T0123ABCD/B0123ABCD/abcdefghijklmnopqrstuvwx',
+    db: 'Tr0ub4dor-and-3',
+    arg: 'hunter2hunter2',
+    encoded: 'bPxRfiCYEXAMPLEKEY',
+    joined: 'K7MDENGbPxRfiCYEXAMPLE',
+    pgp: 'lQOYBGZ3example',
+  };
+  const text = [
+    `token ${SECRETS.sts}`,
+    `hook https://hooks.slack.com/services/${SECRETS.slack}`,
+    `DB_PASSWORD=${SECRETS.db}`,
+    `mysql --password ${SECRETS.arg}`,
+    `cb?key=wJalrXUtnFEMI%2FK7MDENG%2F${SECRETS.encoded}`,
+    `key wJalrXUtnFEMI/K7MDEN\u2060G/bPxRfiCYEXAMPLEKEY`,
+    `-----BEGIN PGP PRIVATE KEY BLOCK-----\n${SECRETS.pgp}\n-----END PGP PRIVATE KEY BLOCK-----`,
+  ].join(' ; ');
+  const gd = clone(VALID);
+  gd.detail.title = text.slice(0, 2000);
+  gd.detail.description = text;
+  gd.detail.resource.instanceDetails.tags = [{ key: 'env', value: `DB_PASSWORD=${SECRETS.db}` }];
+  gd.detail.service.action.awsApiCallAction = { api: 'GetObject', userAgent: `curl --password ${SECRETS.arg}` };
+  const control = clone(controlFinding('S3.8'));
+  control.Description = text.slice(0, 1024);
+  control.Remediation = { Recommendation: { Text: `use ${SECRETS.sts.slice(0, 60)}`, Url: 'https://docs.example/fix' } };
+  // A rejected record whose message quotes the bad value.
+  const rejected = clone(VALID);
+  rejected.detail.updatedAt = `DB_PASSWORD=${SECRETS.db}`;
+  const file = join(dir, 'secrets.jsonl');
+  writeFileSync(file, `${[gd, securityHubEvent([control]), rejected].map((r) => JSON.stringify(r)).join('\n')}\n`);
+
+  it('are redacted in json, text and Markdown output and in rejection messages', () => {
+    for (const format of ['json', 'text', 'markdown']) {
+      const r = runCli(['triage', file, '--format', format]);
+      expect(r.status, format).toBe(2);
+      for (const [name, secret] of Object.entries(SECRETS)) {
+        expect(r.stdout, `${format}: ${name}`).not.toContain(secret);
+        expect(r.stderr, `${format}: ${name}`).not.toContain(secret);
+      }
+      expect(r.stdout.replace(/\\(?=[[\]])/g, ''), format).toContain('[redacted]');
+    }
+    const lines = runCli(['triage', file, '--format', 'json']).stdout.trim().split('\n').map((l) => JSON.parse(l) as Json);
+    expect(lines.map((l) => (l.error === undefined ? 'finding' : l.error.code))).toEqual(['finding', 'finding', 'InvalidField']);
+    expect(lines[2]?.error.message).toContain('updatedAt');
+  });
+});
+
 describe('memory is bounded whatever the document', () => {
   it('an array opening onto 20 MB of whitespace lines: the records in it are read, under 300 MB', () => {
     const file = join(dir, 'ocean.json');

@@ -42,8 +42,10 @@ describe('firebreak test-pattern', () => {
     expect(bad.status).toBe(2);
     expect(JSON.parse(bad.stdout).error.code).toBe('InvalidJson');
     const missing = runCli(['test-pattern', '--pattern', '@/nonexistent/p.json', '--event', '{}']);
-    expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/--pattern @\/nonexistent\/p.json: cannot read the file \(ENOENT\)/);
+    expect(missing.status).toBe(2);
+    const line = JSON.parse(missing.stdout) as { error: { code: string; message: string } };
+    expect(line.error.code).toBe('UnreadableInput');
+    expect(line.error.message).toMatch(/--pattern @\/nonexistent\/p.json: cannot read the file \(ENOENT\)/);
   });
 });
 

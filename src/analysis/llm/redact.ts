@@ -5,6 +5,10 @@
  * `<ip_N>` when configured, and restored in the answer where the model used the placeholder.
  */
 
+import { replaceSecrets } from '../../util/secrets.js';
+
+export { redactSecrets } from '../../util/secrets.js';
+
 /** Kinds of personal data that can be redacted. */
 export const PERSONAL_KINDS = ['email', 'phone', 'ip'] as const;
 export type PersonalKind = (typeof PERSONAL_KINDS)[number];
@@ -16,20 +20,6 @@ export interface RedactionOptions {
 
 /** The default: e-mail addresses and phone numbers; IPs in free text stay (they are evidence). */
 export const DEFAULT_REDACTION: RedactionOptions = { personal: ['email', 'phone'] };
-
-/** A secret pattern: the whole match is replaced, or only group `value` when the pattern names one. */
-const SECRET_PATTERNS: readonly RegExp[] = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-  /\b(?:bearer|basic)\s+(?<value>[A-Za-z0-9._~+/=-]{8,})/gi,
-  /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}/g,
-  /(?:[a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:(?<value>[^\s/@]+)@/gi,
-  /(?:"|\b)(?:aws_?secret_?access_?key|secret_?access_?key|aws_?session_?token|session_?token|security_?token|x-amz-security-token|password|passwd|pwd|pass|secret|client_?secret|api_?key|apikey|access_?token|auth_?token|token|private_?key)"?\s*[:=]\s*(?<value>"[^"]{1,4096}"|'[^']{1,4096}'|[^\s,;&"'}]{1,4096})/gi,
-  /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abeoprs]-[A-Za-z0-9-]{10,}|sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}|AIza[A-Za-z0-9_-]{30,}|glpat-[A-Za-z0-9_-]{20,})/g,
-  // An AWS secret access key: 40 base64 characters with mixed case and a digit, standing alone.
-  /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+=]{0,39}[0-9])(?=[A-Za-z0-9/+=]{0,39}[a-z])(?=[A-Za-z0-9/+=]{0,39}[A-Z])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/g,
-  // STS session tokens and other long opaque credentials.
-  /(?<![A-Za-z0-9/+=])(?:FwoGZXIvYXdz|IQoJb3JpZ2lu)[A-Za-z0-9/+=]{20,}/g,
-];
 
 const PERSONAL_PATTERNS: Record<PersonalKind, RegExp> = {
   email: /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b/g,
@@ -104,30 +94,6 @@ export class Placeholders {
     }
     return out;
   }
-}
-
-/**
- * Replaces every secret in `text` with `[redacted]`, for text that leaves firebreak in a message or
- * a log rather than going to a model.
- */
-export function redactSecrets(text: string): string {
-  return replaceSecrets(text, () => '[redacted]');
-}
-
-/** Replaces each secret in `text` (the whole match, or the pattern's `value` group) by `by(secret)`. */
-function replaceSecrets(text: string, by: (secret: string) => string): string {
-  let out = text;
-  for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (...args: unknown[]) => {
-      const match = args[0] as string;
-      const groups = args[args.length - 1] as Record<string, string | undefined> | undefined;
-      const value = typeof groups === 'object' ? groups.value : undefined;
-      if (value === undefined) return by(match);
-      const at = match.lastIndexOf(value);
-      return `${match.slice(0, at)}${by(value)}${match.slice(at + value.length)}`;
-    });
-  }
-  return out;
 }
 
 function escapeRegExp(s: string): string {

@@ -2,6 +2,7 @@
  * Picks the normalizer for a record by its shape: an EventBridge event (by `detail-type`), an API
  * response page (`Findings` / `findings`), or a raw finding of any supported source.
  */
+import { redactFinding } from '../redact.js';
 import { InputError } from '../errors.js';
 import type { Finding } from '../model.js';
 import { normalizeAsff } from './asff.js';
@@ -85,6 +86,13 @@ function decorated(spec: EventSpec, event: Record<string, unknown>, detail: Reco
  * beside the findings that could be read.
  */
 export function normalizeRecord(value: unknown, what: string, within?: string): Normalized[] {
+  const out = normalizeAny(value, what, within);
+  // Secrets in a finding's text never go further than this.
+  for (const f of out) if (!(f instanceof InputError)) redactFinding(f);
+  return out;
+}
+
+function normalizeAny(value: unknown, what: string, within?: string): Normalized[] {
   // An element of a page's findings list, streamed on its own by the reader.
   if (within !== undefined) return [attempt(pageElement, value, within, what)];
   if (!isObject(value)) {

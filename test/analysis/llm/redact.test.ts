@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPrompt } from '../../../src/analysis/llm/prompt.js';
-import { Placeholders } from '../../../src/analysis/llm/redact.js';
+import { Placeholders, redactSecrets } from '../../../src/analysis/llm/redact.js';
 import { gdFinding } from './support.js';
 
 const ALL = { personal: ['email', 'phone', 'ip'] as const };
@@ -20,6 +20,19 @@ describe('redaction', () => {
     ['GitHub token', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'],
     ['Slack token', 'xoxb-123456789012-abcdefghijkl', 'xoxb-123456789012-abcdefghijkl'],
     ['API key', 'api_key=sk-proj-abcdefghijklmnopqrstuvwx', 'sk-proj-abcdefghijklmnopqrstuvwx'],
+    ['STS session token of the first generation', 'creds AQoDYXdzEJr1K2pM4U8tZ6FQ3uKDWh8j9kZxY2f1PnbW3GxU8L4sJYvqk5ZxQ8yUoKqD used', 'AQoDYXdzEJr1K2pM4U8tZ6FQ3uKDWh8j9kZxY2f1PnbW3GxU8L4sJYvqk5ZxQ8yUoKqD'],
+    ['PGP private key block', 'key:\n-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGZ3example\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----\n', 'lQOYBGZ3example'],
+    ['Slack webhook URL', 'posting to https://hooks.slack.com/services/T0123ABCD/B0123ABCD/abcdefghijklmnopqrstuvwx now', 'T0123ABCD/B0123ABCD/abcdefghijklmnopqrstuvwx'],
+    ['Teams webhook URL', 'https://contoso.webhook.office.com/webhookb2/1234abcd-0000@tenant/IncomingWebhook/abcdef0123/ffff', '1234abcd-0000@tenant'],
+    ['DB_PASSWORD assignment', 'env DB_PASSWORD=Tr0ub4dor&3 set', 'Tr0ub4dor'],
+    ['*_SECRET assignment', 'export STRIPE_WEBHOOK_SECRET=whsec_abcdef123456', 'whsec_abcdef123456'],
+    ['*_TOKEN assignment', 'GITLAB_DEPLOY_TOKEN: "deploy-abc-123"', 'deploy-abc-123'],
+    ['--password argument', 'mysql -u root --password hunter2 -h db', 'hunter2'],
+    ['--password= argument', 'psql --db-password=S3cr3t! --host x', 'S3cr3t!'],
+    ['URL-encoded secret key', 'https://x.example/cb?secret=wJalrXUtnFEMI%2FK7MDENG%2FbPxRfiCYEXAMPLEKEY&x=1', 'wJalrXUtnFEMI'],
+    ['URL-encoded bare secret key', 'k=wJalrXUtnFEMI%2FK7MDENG%2FbPxRfiCYEXAMPLEKEY', 'bPxRfiCYEXAMPLEKEY'],
+    ['secret key split by a word joiner', 'key wJalrXUtnFEMI/K7MDEN\u2060G/bPxRfiCYEXAMPLEKEY used', 'bPxRfiCYEXAMPLEKEY'],
+    ['token split by a zero-width space', 'ghp_abcdefghij\u200bklmnopqrstuvwxyz0123456789', 'klmnopqrstuvwxyz0123456789'],
   ])('always removes a %s', (_what, text, secret) => {
     const ph = new Placeholders();
     const out = ph.redact(text, { personal: [] });
@@ -33,6 +46,15 @@ describe('redaction', () => {
   it('leaves ordinary text, ids and hashes alone', () => {
     const text = 'Instance i-0abc123def4567890 called GetObject 3 times; sha1 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12 in us-east-1.';
     expect(new Placeholders().redact(text, { personal: [] })).toBe(text);
+    for (const plain of [
+      'The password policy requires 14 characters; rotate access keys every 90 days.',
+      'Set PASSWORD_FILE=/run/secrets/db and pass --password-file to the client.',
+      'The compass: north. A token expires after 3600 seconds.',
+      'arn:aws:s3:::my-bucket/logs/2026/01/02/app.log?versionId=3%2Fabc',
+      'https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-8',
+    ]) {
+      expect(redactSecrets(plain), plain).toBe(plain);
+    }
   });
 
   it('redacts configured personal data and restores it where the model used it', () => {
