@@ -43,7 +43,8 @@ async function* splitLines(chunks: AsyncIterable<Buffer>, maxBytes: number, firs
   let tooLong = false;
   let lineNo = firstLine;
   const flush = (): Line => {
-    const text = tooLong ? '' : Buffer.concat(parts, size).toString('utf8');
+    // A line inside one chunk (the usual case) is decoded where it lies, without a copy.
+    const text = tooLong ? '' : parts.length === 1 ? (parts[0] as Buffer).toString('utf8') : Buffer.concat(parts, size).toString('utf8');
     const line = { text, lineNo, tooLong };
     parts = [];
     size = 0;

@@ -16,16 +16,17 @@ function ids(values: Finding['resources'][number]['ids']): void {
   }
 }
 
-/** Every text of a finding that is shown, as one string for a single cheap test. */
+/** Every text of a finding that is shown, in one string for one cheap test. */
 function allText(finding: Finding): string {
-  const parts: string[] = [finding.title, finding.description, finding.type];
+  const parts = [finding.title, finding.description, finding.type];
   for (const r of finding.resources) {
     parts.push(r.id, r.type);
-    for (const [k, v] of Object.entries(r.tags)) parts.push(k, v);
-    for (const v of Object.values(r.ids)) if (v !== undefined) parts.push(...(Array.isArray(v) ? v : [v]));
+    for (const v of Object.values(r.tags)) parts.push(v);
+    for (const v of Object.values(r.ids)) if (v !== undefined) parts.push(typeof v === 'string' ? v : v.join('\n'));
   }
   for (const v of Object.values(finding.details)) if (typeof v === 'string') parts.push(v);
-  parts.push(finding.remediation?.text ?? '', finding.remediation?.url ?? '', finding.customAction?.description ?? '');
+  if (finding.remediation !== undefined) parts.push(finding.remediation.text ?? '', finding.remediation.url ?? '');
+  if (finding.customAction?.description !== undefined) parts.push(finding.customAction.description);
   return parts.join('\n');
 }
 

@@ -15,7 +15,6 @@
 
 // Zero-width and invisible characters, bidi marks and isolates, soft hyphen, BOM.
 const INVISIBLES = '\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff';
-const INVISIBLE = new RegExp(`[${INVISIBLES}]`);
 const INVISIBLE_ALL = new RegExp(`[${INVISIBLES}]`, 'g');
 
 const VALUE = String.raw`(?<value>"[^"\n]{1,4096}"|'[^'\n]{1,4096}'|[^\s,;&"'}<>]{1,4096})`;
@@ -47,17 +46,19 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /(?<![A-Za-z0-9/+=])(?:FwoGZXIvYXdz|IQoJb3JpZ2lu|AQoDYXdz|AQoEXAMPLE)[A-Za-z0-9/+=]{20,}/g,
 ];
 
-// Cheap necessary conditions, checked first, so that most text costs a few substring searches:
-// every secret pattern needs one of these somewhere in the text.
-const KEYWORDS = ['pass', 'pwd', 'secret', 'key', 'token', 'credential'];
-const WEBHOOK_HOSTS = ['hooks.slack', 'webhook.office', 'logic.azure', 'powerplatform', 'discord'];
-const PREFIXES = ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'xox', 'xapp-', 'sk-', 'AIza', 'glpat-', 'npm_', 'pypi-', 'SG.', '_live_', 'SK', 'FwoGZXIvYXdz', 'IQoJb3JpZ2lu', 'AQoDYXdz', 'AQoEXAMPLE', 'eyJ', 'PRIVATE KEY'];
+// Cheap necessary conditions, checked first, so that most text costs a few quick scans: every
+// secret pattern needs a fixed prefix or marker, a word (bearer, a webhook host), a secret's name
+// followed by `=` or `:`, a run of 40 base64 characters, or (hidden) an invisible character.
+const HINT_MARKS = /gh[pousr]_|github_pat_|xox|xapp-|sk-|AIza|glpat-|npm_|pypi-|SG\.|_live_|SK[0-9a-f]{32}|FwoGZXIvYXdz|IQoJb3JpZ2lu|AQoDYXdz|AQoEXAMPLE|eyJ|PRIVATE KEY|%[0-9A-Fa-f]{2}|:\/\/[^\s/@]*:[^\s/@]*@|--/;
+const HINT_WORDS = /bearer|basic|hooks\.slack|webhook|logic\.azure|powerplatform|discord/i;
+const INVISIBLE = new RegExp(`[${INVISIBLES}]`);
+// Every name the assignment pattern knows ends in one of these.
+const NAMED = /(?:pass(?:word|wd|phrase)?|pwd|secret|key|token|credentials?)"?\s*[:=]/i;
 
 // The characters of base64, as a table.
 const BASE64 = new Uint8Array(128);
 for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+=') BASE64[ch.charCodeAt(0)] = 1;
 const isBase64 = (c: number): boolean => c < 128 && BASE64[c] === 1;
-const isNamePart = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45;
 
 /**
  * Whether a run of base64 characters at least 40 long occurs (an AWS secret key needs one). Any
@@ -77,35 +78,9 @@ function hasLongRun(text: string): boolean {
   return false;
 }
 
-/** What may follow a keyword's root and still be a secret's name (`pass` + `word`, `credential` + `s`). */
-const ENDINGS: Record<string, readonly string[]> = { pass: ['word', 'wd', 'phrase', ''], credential: ['s', ''] };
-
-/** Whether a secret's name occurs followed by `=` or `:` (`db_password =`), or as a `--...password` option. */
-function hasNamedValue(lower: string): boolean {
-  for (const k of KEYWORDS) {
-    for (let at = lower.indexOf(k); at >= 0; at = lower.indexOf(k, at + 1)) {
-      let end = at + k.length;
-      const ending = (ENDINGS[k] ?? ['']).find((e) => lower.startsWith(e, end)) ?? '';
-      end += ending.length;
-      let i = end;
-      if (lower[i] === '"') i += 1;
-      while (lower[i] === ' ' || lower[i] === '\t') i += 1;
-      if (lower[i] === '=' || lower[i] === ':') return true;
-      // `--db-password value` or `--password=value`.
-      let b = at;
-      while (b > 0 && isNamePart(lower.charCodeAt(b - 1)) && lower[b - 1] !== '.') b -= 1;
-      const next = lower[end];
-      if (lower.startsWith('--', b - 2 < 0 ? 0 : b) && (next === '=' || next === ' ' || next === '\t')) return true;
-    }
-  }
-  return false;
-}
-
-function mayHold(text: string): boolean {
-  if (text.includes('%') || hasLongRun(text) || PREFIXES.some((p) => text.includes(p)) || INVISIBLE.test(text)) return true;
-  if (text.includes('://') && text.includes('@')) return true;
-  const lower = text.toLowerCase();
-  return lower.includes('bearer') || lower.includes('basic') || WEBHOOK_HOSTS.some((h) => lower.includes(h)) || hasNamedValue(lower);
+/** Whether `text` may hold a secret (a cheap test; `false` is certain). */
+export function maySecret(text: string): boolean {
+  return hasLongRun(text) || HINT_MARKS.test(text) || NAMED.test(text) || HINT_WORDS.test(text) || INVISIBLE.test(text);
 }
 
 // A run of URL characters holding at least one percent escape.
@@ -145,7 +120,7 @@ function replacePlain(text: string, by: (secret: string) => string): string {
  * percent-encoded run that hides a secret is replaced, decoded, with the secret in it replaced.
  */
 export function replaceSecrets(text: string, by: (secret: string) => string): string {
-  if (!mayHold(text)) return text;
+  if (!maySecret(text)) return text;
   let out = text.replace(INVISIBLE_ALL, '');
   if (out.includes('%')) {
     out = out.replace(ENCODED_RUN, (run) => {
@@ -161,11 +136,6 @@ export function replaceSecrets(text: string, by: (secret: string) => string): st
 /** Replaces every secret in `text` with `[redacted]` (see `replaceSecrets`). */
 export function redactSecrets(text: string): string {
   return replaceSecrets(text, () => '[redacted]');
-}
-
-/** Whether `text` may hold a secret (a cheap test; `false` is certain). */
-export function maySecret(text: string): boolean {
-  return mayHold(text);
 }
 
 /** Whether `text` holds a secret the patterns know. */
