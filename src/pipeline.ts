@@ -34,8 +34,7 @@ export interface TriageStats {
  * model is asked, no action proposed); any other is the analyst's, marked active.
  */
 export async function analyzeOne(analyst: Analyst, finding: Finding): Promise<Analysis> {
-  if (finding.resolved !== undefined) return resolvedAnalysis(finding);
-  return marked(await analyst.analyze(finding));
+  return analyzeNow(analyst, finding) ?? marked(await analyst.analyze(finding));
 }
 
 // Analysts return a fresh analysis per call; marking it in place spares a copy per finding.

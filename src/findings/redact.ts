@@ -9,43 +9,42 @@
 import { maySecret, redactSecrets } from '../util/secrets.js';
 import type { Finding } from './model.js';
 
-function ids(values: Finding['resources'][number]['ids']): void {
-  for (const [k, v] of Object.entries(values)) {
-    if (typeof v === 'string') values[k] = redactSecrets(v);
-    else if (Array.isArray(v)) values[k] = v.map(redactSecrets);
-  }
-}
-
-/** Every text of a finding that is shown, in one string for one cheap test. */
-function allText(finding: Finding): string {
-  const parts = [finding.title, finding.description, finding.type];
+/** Replaces each text of `finding` that is shown with `map(text)`, writing only what changed. */
+function mapTexts(finding: Finding, map: (text: string) => string): void {
+  const strings = (holder: Record<string, unknown>): void => {
+    for (const k of Object.keys(holder)) {
+      const v = holder[k];
+      if (typeof v === 'string') {
+        const m = map(v);
+        if (m !== v) holder[k] = m;
+      } else if (Array.isArray(v)) {
+        const m = v.map((x: unknown) => (typeof x === 'string' ? map(x) : x));
+        if (m.some((x, i) => x !== v[i])) holder[k] = m;
+      }
+    }
+  };
+  finding.title = map(finding.title);
+  finding.description = map(finding.description);
+  finding.type = map(finding.type);
   for (const r of finding.resources) {
-    parts.push(r.id, r.type);
-    for (const v of Object.values(r.tags)) parts.push(v);
-    for (const v of Object.values(r.ids)) if (v !== undefined) parts.push(typeof v === 'string' ? v : v.join('\n'));
+    r.id = map(r.id);
+    r.type = map(r.type);
+    strings(r.tags);
+    strings(r.ids);
   }
-  for (const v of Object.values(finding.details)) if (typeof v === 'string') parts.push(v);
-  if (finding.remediation !== undefined) parts.push(finding.remediation.text ?? '', finding.remediation.url ?? '');
-  if (finding.customAction?.description !== undefined) parts.push(finding.customAction.description);
-  return parts.join('\n');
+  strings(finding.details);
+  if (finding.remediation !== undefined) strings(finding.remediation);
+  if (finding.customAction?.description !== undefined) finding.customAction.description = map(finding.customAction.description);
 }
 
 /** Redacts, in place, every secret in the text fields of `finding`. */
 export function redactFinding(finding: Finding): Finding {
   // Most findings hold no secret: one test over all their text settles it.
-  if (!maySecret(allText(finding))) return finding;
-  finding.title = redactSecrets(finding.title);
-  finding.description = redactSecrets(finding.description);
-  finding.type = redactSecrets(finding.type);
-  for (const r of finding.resources) {
-    r.id = redactSecrets(r.id);
-    r.type = redactSecrets(r.type);
-    for (const [k, v] of Object.entries(r.tags)) r.tags[k] = redactSecrets(v);
-    ids(r.ids);
-  }
-  for (const [k, v] of Object.entries(finding.details)) if (typeof v === 'string') finding.details[k] = redactSecrets(v);
-  if (finding.remediation?.text !== undefined) finding.remediation.text = redactSecrets(finding.remediation.text);
-  if (finding.remediation?.url !== undefined) finding.remediation.url = redactSecrets(finding.remediation.url);
-  if (finding.customAction?.description !== undefined) finding.customAction.description = redactSecrets(finding.customAction.description);
+  const texts: string[] = [];
+  mapTexts(finding, (t) => {
+    texts.push(t);
+    return t;
+  });
+  if (maySecret(texts.join('\n'))) mapTexts(finding, redactSecrets);
   return finding;
 }

@@ -137,13 +137,3 @@ export function replaceSecrets(text: string, by: (secret: string) => string): st
 export function redactSecrets(text: string): string {
   return replaceSecrets(text, () => '[redacted]');
 }
-
-/** Whether `text` holds a secret the patterns know. */
-export function hasSecret(text: string): boolean {
-  let found = false;
-  replaceSecrets(text, (s) => {
-    found = true;
-    return s;
-  });
-  return found;
-}

@@ -339,16 +339,25 @@ type Quote = "'" | '"' | undefined;
 /** A planned template node: literal text, a variable with the quoting it lands in (commands only), or a section. */
 type Piece = string | { variable: string; quote: Quote } | { section: string; inverted: boolean; body: Piece[] };
 
+/**
+ * How the shell reads `text` at `i` when `quote` is in force: the quoting after it, and how many
+ * characters it takes (2 for a backslash and the character it escapes).
+ */
+function quoteStep(text: string, i: number, quote: Quote): { quote: Quote; width: 1 | 2 } {
+  const ch = text.charAt(i);
+  // A backslash escapes the next character everywhere but inside single quotes.
+  if (ch === '\\' && quote !== "'") return { quote, width: 2 };
+  if (quote === undefined && (ch === "'" || ch === '"')) return { quote: ch, width: 1 };
+  return { quote: ch === quote ? undefined : quote, width: 1 };
+}
+
 /** The quoting in force after `text` when `quote` was in force before it; null when a backslash at its end escapes what follows. */
 function quoteAfter(text: string, quote: Quote): Quote | null {
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text.charAt(i);
-    // A backslash escapes the next character everywhere but inside single quotes.
-    if (ch === '\\' && quote !== "'") {
-      if (i + 1 >= text.length) return null;
-      i += 1;
-    } else if (quote === undefined && (ch === "'" || ch === '"')) quote = ch;
-    else if (ch === quote) quote = undefined;
+  for (let i = 0; i < text.length; ) {
+    const step = quoteStep(text, i, quote);
+    if (i + step.width > text.length) return null;
+    quote = step.quote;
+    i += step.width;
   }
   return quote;
 }
@@ -432,12 +441,10 @@ function renderShellScanning(nodes: readonly Node[], values: FindingValues): str
       i = end;
       continue;
     }
-    out += ch;
-    if (ch === '\\' && quote !== "'") {
-      out += marked.charAt(i + 1);
-      i += 1;
-    } else if (quote === undefined && (ch === "'" || ch === '"')) quote = ch;
-    else if (ch === quote) quote = undefined;
+    const step = quoteStep(marked, i, quote);
+    out += marked.slice(i, i + step.width);
+    quote = step.quote;
+    i += step.width - 1;
   }
   return out;
 }

@@ -9,6 +9,7 @@
  * in the fields that are code (Terraform and CloudFormation); anywhere else a line break becomes a
  * space, so a value cannot start a new Markdown block or table row.
  */
+import { InputError } from '../../findings/errors.js';
 import type { TriageResult } from '../../pipeline.js';
 
 // C0 but \n and \t, DEL, C1, the Arabic letter mark, zero-width and bidi marks, LS/PS, word
@@ -45,11 +46,12 @@ function neutralize(value: unknown, key: string, depth: number): unknown {
 
 /**
  * A copy of `result` whose every string (of the finding, its analysis, its routing, and of an
- * error) is neutralized for a terminal or a Markdown document. The error keeps its class and code.
+ * error) is neutralized for a terminal or a Markdown document. The error keeps its code and field.
  */
 export function safeResult(result: TriageResult): TriageResult {
   if (result.kind === 'error') {
-    const error = Object.assign(Object.create(Object.getPrototypeOf(result.error) as object) as typeof result.error, result.error, { message: terminalLine(result.error.message) });
+    const { code, message, field } = result.error;
+    const error = new InputError(code, terminalLine(message), field === undefined ? undefined : { field: terminalLine(field) });
     return { ...result, error, position: neutralize(result.position, 'position', 0) as typeof result.position };
   }
   return neutralize(result, '', 0) as TriageResult;

@@ -31,10 +31,10 @@ function wrongType(expected: string, value: unknown): ShapeIssue {
   return value === undefined ? new ShapeIssue('missing', `expected ${expected}`) : new ShapeIssue('invalid', `expected ${expected}, received ${typeName(value)}`);
 }
 
-/** Runs `check` on a child value; a failure gets the child's key put in front of its path. */
-function at<T>(key: string | number, check: () => T): T {
+/** Parses a child value with `shape`; a failure gets the child's key put in front of its path. */
+function child<T>(key: string | number, shape: Shape<T>, value: unknown): T {
   try {
-    return check();
+    return shape.parse(value);
   } catch (e) {
     if (e instanceof ShapeIssue) e.path.unshift(key);
     throw e;
@@ -179,10 +179,7 @@ class ArrayShape<T> extends Shape<T[]> {
     if (value.length > this.most) throw new ShapeIssue('tooMany', `expected at most ${this.most} items`, this.most, value.length);
     if (value.length < this.least) throw new ShapeIssue('invalid', `expected at least ${this.least} item${this.least === 1 ? '' : 's'}`);
     const out = new Array<T>(value.length);
-    for (let i = 0; i < value.length; i += 1) {
-      const v: unknown = value[i];
-      out[i] = at(i, () => this.element.parse(v));
-    }
+    for (let i = 0; i < value.length; i += 1) out[i] = child(i, this.element, value[i]);
     return out;
   }
 }
@@ -203,9 +200,8 @@ class RecordShape<V> extends Shape<Record<string, V>> {
     // Keys are input: a null-prototype record cannot be confused with Object.prototype's members.
     const out = bare<V>();
     for (const k of Object.keys(value)) {
-      at(k, () => this.key.parse(k));
-      const v = value[k];
-      out[k] = at(k, () => this.value.parse(v));
+      child(k, this.key, k);
+      out[k] = child(k, this.value, value[k]);
     }
     return out;
   }
@@ -229,14 +225,7 @@ class ObjectShape<F extends Fields> extends Shape<ObjectOf<F>> {
     const out: Record<string, unknown> = {};
     for (const [k, shape] of this.entries) {
       // Own properties only: a key named like an Object.prototype member is not a field the input set.
-      const v = Object.hasOwn(value, k) ? value[k] : undefined;
-      let parsed: unknown;
-      try {
-        parsed = shape.parse(v);
-      } catch (e) {
-        if (e instanceof ShapeIssue) e.path.unshift(k);
-        throw e;
-      }
+      const parsed = child(k, shape, Object.hasOwn(value, k) ? value[k] : undefined);
       if (parsed !== undefined) out[k] = parsed;
     }
     return out as ObjectOf<F>;
