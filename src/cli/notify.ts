@@ -13,12 +13,13 @@ import { configSchema, type FirebreakConfig } from '../config/schema.js';
 import type { Finding } from '../findings/model.js';
 import { createChannel } from '../notify/channels/index.js';
 import { type ChannelSettings, previewChannels } from '../notify/config.js';
-import { FileLedger, MemoryLedger } from '../notify/ledger.js';
+import { MemoryLedger } from '../notify/ledger.js';
 import { Notifier, type Outcome } from '../notify/notifier.js';
 import { Templates } from '../notify/template.js';
 import type { MessageStyle } from '../notify/types.js';
-import type { RoutingDecision } from '../routing/router.js';
+import type { Router, RoutingDecision } from '../routing/router.js';
 import { type CliRouting, routingSummary } from './routing.js';
+import { openLedger, statePath as stateFile } from './state.js';
 
 /** The default configuration file, looked for in the working directory. */
 export const DEFAULT_CONFIG = 'firebreak.yaml';
@@ -39,8 +40,11 @@ export function loadConfig(path: string | undefined): { config: FirebreakConfig;
   return { config: loadYamlConfig(file, configSchema), dir: dirname(resolve(file)) };
 }
 
-/** Builds the notifier the flags describe; `onOutcome` sees every outcome. */
-export function buildNotifier(flags: NotifyFlags, onOutcome?: (o: Outcome) => void): { notifier: Notifier; channels: string[]; statePath?: string } {
+/**
+ * Builds the notifier the flags describe; `onOutcome` sees every outcome. A preview (`--outbox`)
+ * keeps its ledger in memory: it records nothing.
+ */
+export function buildNotifier(flags: NotifyFlags, onOutcome?: (o: Outcome) => void, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): { notifier: Notifier; channels: string[]; statePath?: string } {
   const loaded = loadConfig(flags.config);
   let settings: Record<string, ChannelSettings>;
   if (loaded !== undefined && Object.keys(loaded.config.channels).length > 0) settings = loaded.config.channels;
@@ -52,13 +56,13 @@ export function buildNotifier(flags: NotifyFlags, onOutcome?: (o: Outcome) => vo
   }
   const channels = selected.map((name) => ({ channel: createChannel(name, settings[name] as ChannelSettings), settings: settings[name] as ChannelSettings }));
   const config = loaded?.config;
-  const statePath = flags.outbox !== undefined ? undefined : resolve(loaded?.dir ?? '.', flags.state ?? config?.state ?? '.firebreak/deliveries.jsonl');
+  const statePath = flags.outbox !== undefined ? undefined : stateFile(config, loaded?.dir ?? '.', flags.state);
   const templatesDir = config?.templates === undefined ? undefined : resolve(loaded?.dir ?? '.', config.templates);
   const notifier = new Notifier({
     channels,
     ...(config === undefined ? {} : { teams: config.teams, accountAliases: config.accounts }),
     templates: new Templates(templatesDir),
-    ledger: statePath === undefined ? new MemoryLedger() : new FileLedger(statePath),
+    ledger: statePath === undefined ? new MemoryLedger() : openLedger(statePath, log),
     ...(flags.outbox === undefined ? {} : { outbox: flags.outbox }),
     ...(flags.style === undefined ? {} : { style: flags.style }),
     ...(onOutcome === undefined ? {} : { onOutcome }),
@@ -90,25 +94,36 @@ export interface NotifyIo {
 /**
  * Sends one finding as its routing decides: nothing when it is muted, a suppressed repeat or
  * unrouted; once per matching route (its channels, mode and owner); to every channel when there
- * are no routes.
+ * are no routes. Once every message went out (or was kept for retry), `router` records the alert
+ * as delivered; a run that dies before then leaves it to the next run.
  */
-export async function deliver(notifier: Notifier, finding: Finding, analysis: Analysis, routing?: RoutingDecision): Promise<Outcome[]> {
-  if (routing === undefined || (routing.alert && routing.routes.length === 0)) return notifier.notify(finding, analysis);
+export async function deliver(notifier: Notifier, finding: Finding, analysis: Analysis, routing?: RoutingDecision, router?: Pick<Router, 'delivered'>): Promise<Outcome[]> {
+  if (routing === undefined || (routing.alert && routing.routes.length === 0)) {
+    const outcomes = await notifier.notify(finding, analysis);
+    if (routing !== undefined) settleIfDelivered(router, finding, routing, outcomes);
+    return outcomes;
+  }
   if (!routing.alert) return [];
   const outcomes: Outcome[] = [];
   for (const r of routing.routes) {
     outcomes.push(...(await notifier.notify(finding, analysis, { name: r.name, mode: r.mode, ...(r.channels === undefined ? {} : { channels: r.channels }), ...(r.owner === undefined ? {} : { team: r.owner }) })));
   }
+  settleIfDelivered(router, finding, routing, outcomes);
   return outcomes;
+}
+
+/** Records the alert as told when no message was lost (a failure kept for retry is not lost). */
+function settleIfDelivered(router: Pick<Router, 'delivered'> | undefined, finding: Finding, routing: RoutingDecision, outcomes: readonly Outcome[]): void {
+  if (outcomes.every((o) => o.status !== 'failed' || o.kept === true)) router?.delivered(finding, routing);
 }
 
 /**
  * Runs a notifier over triage results: retries earlier failures first, notifies each finding,
  * sends due digests (all of them with `flushAll`); `each` sees every outcome as it happens.
  */
-export async function notifyAll(notifier: Notifier, findings: AsyncIterable<{ finding: Finding; analysis: Analysis; routing?: RoutingDecision }>, flushAll: boolean, each: (o: Outcome) => void): Promise<void> {
+export async function notifyAll(notifier: Notifier, findings: AsyncIterable<{ finding: Finding; analysis: Analysis; routing?: RoutingDecision }>, flushAll: boolean, each: (o: Outcome) => void, router?: Pick<Router, 'delivered'>): Promise<void> {
   for (const o of await notifier.retryFailed()) each(o);
-  for await (const { finding, analysis, routing } of findings) for (const o of await deliver(notifier, finding, analysis, routing)) each(o);
+  for await (const { finding, analysis, routing } of findings) for (const o of await deliver(notifier, finding, analysis, routing, router)) each(o);
   for (const o of await notifier.flushDigests(flushAll)) each(o);
 }
 
@@ -147,10 +162,16 @@ export async function runNotify(files: readonly string[], options: NotifyRunOpti
     }
   }
   try {
-    await notifyAll(options.notifier, analysed(), options.flushAll, (o) => {
-      outcomes.push(o);
-      print(o);
-    });
+    await notifyAll(
+      options.notifier,
+      analysed(),
+      options.flushAll,
+      (o) => {
+        outcomes.push(o);
+        print(o);
+      },
+      options.routing?.router,
+    );
   } finally {
     options.routing?.close();
     await options.notifier.close();

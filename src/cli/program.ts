@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { readStream } from '../findings/read.js';
@@ -13,6 +13,8 @@ import { DEFAULT_CONFIG, type NotifyFlags, buildNotifier, loadConfig, runNotify 
 import { type CliRouting, buildRouting, wantsRouting } from './routing.js';
 import { MESSAGE_STYLES, type MessageStyle } from '../notify/types.js';
 import { runMatch, runTestPattern } from './patterns.js';
+import { runDeliveries } from './deliveries.js';
+import { openLedger, statePath } from './state.js';
 
 /** Builds the notifier of `triage --notify` and `notify` from their flags. */
 function notifyOption(opts: NotifyFlags & { style?: string; flushDigests?: boolean }) {
@@ -22,7 +24,7 @@ function notifyOption(opts: NotifyFlags & { style?: string; flushDigests?: boole
 }
 
 /** The analyst the flags name, and the route stage when the configuration has routes, mutes or de-duplication. */
-async function analystAndRouting(opts: AnalystFlags & { config?: string }): Promise<{ analyst: CliAnalyst; routing?: CliRouting }> {
+async function analystAndRouting(opts: AnalystFlags & { config?: string; state?: string; outbox?: string }): Promise<{ analyst: CliAnalyst; routing?: CliRouting }> {
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };
@@ -89,7 +91,7 @@ export function buildProgram(): Command {
     .option('--outbox <dir>', 'with --notify: write what would be sent under DIR/<channel>/ instead of sending (implies --notify)')
     .option('--config <file>', `configuration file: routes, mutes, de-duplication, channels (default: ${DEFAULT_CONFIG} when present)`)
     .option('--channel <name...>', 'with --notify: only these configured channels')
-    .option('--state <file>', 'with --notify: delivery ledger (default: .firebreak/deliveries.jsonl beside the configuration)')
+    .option('--state <file>', 'the state store: de-duplication and delivery ledger (default: .firebreak/firebreak.sqlite beside the configuration)')
     .option('--flush-digests', 'with --notify: send queued digests now instead of when their hour or day ends');
   addAnalystOptions(triageCommand)
     .addHelpText(
@@ -113,7 +115,7 @@ export function buildProgram(): Command {
     .option('--config <file>', `configuration file (default: ${DEFAULT_CONFIG} when present)`)
     .option('--outbox <dir>', 'write what would be sent under DIR/<channel>/ instead of sending; with no configuration every channel type is rendered with example recipients')
     .addOption(new Option('--style <style>', 'message style: the full report, or the e-mail draft (greeting, summary, steps, signed)').choices(MESSAGE_STYLES))
-    .option('--state <file>', 'delivery ledger (default: .firebreak/deliveries.jsonl beside the configuration)')
+    .option('--state <file>', 'the state store: de-duplication and delivery ledger (default: .firebreak/firebreak.sqlite beside the configuration)')
     .option('--flush-digests', 'send queued digests now instead of when their hour or day ends')
     .addOption(new Option('-f, --format <format>', 'outcome lines as text or JSON Lines').choices(['text', 'json']).default('text'));
   addAnalystOptions(notifyCommand)
@@ -121,6 +123,28 @@ export function buildProgram(): Command {
     .action(async (files: string[], opts: { format: 'text' | 'json'; flushDigests?: boolean } & AnalystFlags & NotifyFlags) => {
       const { analyst, routing } = await analystAndRouting(opts);
       process.exitCode = await runNotify(files, { ...notifyOption(opts), analyst, format: opts.format, ...(routing === undefined ? {} : { routing }) }, process);
+    });
+
+  program
+    .command('deliveries')
+    .description('list the messages not delivered yet (failed and kept for retry, left sending by a run that died, queued for a digest), or drop one')
+    .option('--config <file>', `configuration file (default: ${DEFAULT_CONFIG} when present)`)
+    .option('--state <file>', 'the state store (default: .firebreak/firebreak.sqlite beside the configuration)')
+    .option('--drop <key...>', 'remove these deliveries (by the key a listing shows): they are not retried')
+    .addOption(new Option('-f, --format <format>', 'lines for people or JSON Lines').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nThe next `triage --notify` or `notify` run sends failed and abandoned messages again, with the channel\'s current settings.\nExit status: 0 listed or dropped, 2 a key to drop was not found.')
+    .action((opts: { config?: string; state?: string; drop?: string[]; format: 'text' | 'json' }) => {
+      const loaded = loadConfig(opts.config);
+      const where = statePath(loaded?.config, loaded?.dir ?? '.', opts.state);
+      if (!existsSync(where)) {
+        process.stderr.write(`firebreak: no state store at ${where}: no run has delivered anything from here yet\n`);
+        process.exitCode = opts.drop === undefined ? 0 : 2;
+        return;
+      }
+      const log = (line: string): void => {
+        process.stderr.write(`${line}\n`);
+      };
+      process.exitCode = runDeliveries(openLedger(where, log), { format: opts.format, drop: opts.drop ?? [], where }, process);
     });
 
   program

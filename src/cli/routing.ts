@@ -8,7 +8,8 @@ import type { Analyst } from '../analysis/types.js';
 import type { FirebreakConfig } from '../config/schema.js';
 import type { RouteStage } from '../pipeline.js';
 import { Router, type RoutingDecision, type RoutingStats } from '../routing/router.js';
-import { MemoryStore, SqliteStore, type Store } from '../store/index.js';
+import { MemoryStore, OverlayStore, type Store } from '../store/index.js';
+import { openState, statePath } from './state.js';
 import { type AnalystFlags, type CliAnalyst, buildAnalyst } from './analyst.js';
 
 /** The route stage of a run, with what must be closed after it. */
@@ -25,17 +26,27 @@ export function wantsRouting(config: FirebreakConfig): boolean {
   return config.routes.length > 0 || config.mutes.length > 0 || config.dedupe !== undefined;
 }
 
-/** Opens the store the `dedupe` section names (memory for one run when there is none). */
-export function openStore(config: FirebreakConfig, dir: string): { store: Store; path?: string } {
+/** Where the state is and whether the run only previews (`--outbox`): a preview writes nothing to it. */
+export interface StoreFlags {
+  state?: string;
+  outbox?: string;
+}
+
+/**
+ * Opens the store the `dedupe` section names: the state file (or `dedupe.path`), or memory for one
+ * run when there is no section or it says so. A preview reads it and keeps its own writes in memory.
+ */
+export function openStore(config: FirebreakConfig, dir: string, flags: StoreFlags = {}, log?: (line: string) => void): { store: Store; path?: string } {
   const dedupe = config.dedupe;
   if (dedupe === undefined || dedupe.store === 'memory') return { store: new MemoryStore() };
-  const path = resolve(dir, dedupe.path ?? '.firebreak/state.db');
-  return { store: new SqliteStore(path), path };
+  const path = dedupe.path === undefined ? statePath(config, dir, flags.state) : resolve(dir, dedupe.path);
+  const store = openState(path, log);
+  return { store: flags.outbox === undefined ? store : new OverlayStore(store), path };
 }
 
 /** Builds the route stage for `config` (found in `dir`); route analysts reuse the command's model flags. */
-export async function buildRouting(config: FirebreakConfig, dir: string, flags: AnalystFlags, log: (line: string) => void): Promise<CliRouting> {
-  const { store } = openStore(config, dir);
+export async function buildRouting(config: FirebreakConfig, dir: string, flags: AnalystFlags & StoreFlags, log: (line: string) => void): Promise<CliRouting> {
+  const { store } = openStore(config, dir, flags, log);
   const router = new Router({ routes: config.routes, mutes: config.mutes, ...(config.dedupe === undefined ? {} : { dedupe: config.dedupe }) }, store);
   const byName = new Map<string, CliAnalyst>();
   try {

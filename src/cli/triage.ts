@@ -97,7 +97,7 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
       for await (const result of triage(items, analyst, stats, window, options.routing?.stage)) {
         if (notifier !== undefined && result.kind === 'finding') {
           try {
-            outcomes.push(...(await deliver(notifier, result.finding, result.analysis, result.routing)));
+            outcomes.push(...(await deliver(notifier, result.finding, result.analysis, result.routing, options.routing?.router)));
           } catch (err) {
             deliveryCrashed = true;
             io.stderr.write(`firebreak: ${terminalLine(recordFailed(err, describePosition(result.position), 'delivering').message)}\n`);

@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import type { Analysis } from '../analysis/types.js';
 import type { Finding } from '../findings/model.js';
 import { type Clock, DEFAULT_RETRY, RateLimiter, realClock, type RetryOptions, withRetry } from '../util/resilience.js';
-import { recipientsFor, type Recipient } from './audience.js';
+import { redactSecrets } from '../util/secrets.js';
+import { addressOf, recipientsFor, type Recipient } from './audience.js';
 import type { ChannelSettings, DigestSettings, TeamSettings } from './config.js';
-import { asDeliveryError } from './errors.js';
-import { type DeliveryLedger, type DeliveryRecord, ledgerKey, MemoryLedger } from './ledger.js';
+import { asDeliveryError, DeliveryError } from './errors.js';
+import { claimable, type DeliveryLedger, RUN_OWNER, type DeliveryRecord, ledgerKey, MemoryLedger } from './ledger.js';
+import { SecretMask } from './secrets.js';
 import { Templates } from './template.js';
 import type { Channel, MessageRequest, MessageStyle, Rendered } from './types.js';
 import { digestView, findingView, type FindingView, type ResponseMode, severityRank } from './view.js';
@@ -27,6 +29,7 @@ export interface Outcome {
   type: string;
   kind: 'alert' | 'update' | 'digest';
   status: OutcomeStatus;
+  /** The recipient's id: an address, or a logical name (`default`, `team:<id>`) where the address is a secret. */
   recipient?: string;
   fingerprint?: string;
   revision?: string;
@@ -34,6 +37,10 @@ export interface Outcome {
   file?: string;
   attempts?: number;
   error?: string;
+  /** A failure whose rendered message is kept in the ledger and sent again by the next run. */
+  kept?: boolean;
+  /** The ledger key of the message, for `firebreak deliveries --drop`. */
+  key?: string;
 }
 
 /** The route that selected a finding: which channels, which owner, which response mode. */
@@ -97,6 +104,7 @@ export class Notifier {
   private readonly clock: Clock;
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly byName: Map<string, { channel: Channel; settings: ChannelSettings }>;
+  private readonly mask: SecretMask;
   private written = 0;
 
   constructor(private readonly options: NotifierOptions) {
@@ -104,6 +112,12 @@ export class Notifier {
     this.templates = options.templates ?? new Templates();
     this.clock = options.clock ?? realClock;
     this.byName = new Map(options.channels.map((c) => [c.channel.name, c]));
+    this.mask = new SecretMask(Object.fromEntries(options.channels.map((c) => [c.channel.name, c.settings])), options.teams ?? {});
+  }
+
+  /** An error message fit to print and record: configured secrets masked, secret-like values redacted. */
+  private safeError(err: unknown): string {
+    return redactSecrets(this.mask.mask(err instanceof Error ? err.message : String(err)));
   }
 
   /** Notifies every selected channel about `finding`; returns one outcome per channel and recipient. */
@@ -141,20 +155,21 @@ export class Notifier {
 
   private async notifyOne(finding: Finding, analysis: Analysis, route: RouteTarget, channel: Channel, digest: DigestSettings | undefined, recipient: Recipient, revision: string): Promise<Outcome> {
     const fp = finding.fingerprint;
-    const key = ledgerKey.message(fp, channel.name, recipient.address, revision);
-    const threadKey = ledgerKey.thread(fp, channel.name, recipient.address);
+    const key = ledgerKey.message(fp, channel.name, recipient.id, revision);
+    const threadKey = ledgerKey.thread(fp, channel.name, recipient.id);
     const thread = this.ledger.get(threadKey);
     const kind = thread === undefined ? 'alert' : 'update';
-    const base = { channel: channel.name, type: channel.type, kind, recipient: recipient.address, fingerprint: fp, revision } as const;
+    const base = { channel: channel.name, type: channel.type, kind, recipient: recipient.id, fingerprint: fp, revision } as const;
     const resolved = finding.resolved !== undefined;
     if (resolved && (thread === undefined || thread.closed === true)) {
       // Nothing open to close: a finding queued for a digest is simply no longer listed.
-      const item = this.ledger.get(ledgerKey.digestItem(fp, channel.name, recipient.address));
+      const item = this.ledger.get(ledgerKey.digestItem(fp, channel.name, recipient.id));
       if (item?.status === 'queued') this.ledger.put({ ...item, status: 'digested', at: new Date(this.clock.now()).toISOString() });
       return { ...base, kind: 'update', status: 'resolved' };
     }
-    const previous = this.ledger.get(key);
-    if (previous !== undefined && previous.status !== 'failed') return { ...base, status: 'duplicate' };
+    // Sent, suppressed, queued, or being sent by a live run: this message is settled. (The claim
+    // before sending makes this exact when two runs race.)
+    if (!claimable(this.ledger.get(key))) return { ...base, status: 'duplicate' };
     const ctx = {
       ...(this.options.accountAliases === undefined ? {} : { accountAliases: this.options.accountAliases }),
       ...(route.mode === undefined ? {} : { mode: route.mode }),
@@ -164,11 +179,11 @@ export class Notifier {
     };
     const view = findingView(finding, analysis, ctx, kind);
     const now = new Date(this.clock.now());
-    const record: DeliveryRecord = { key, kind, channel: channel.name, recipient: recipient.address, fingerprint: fp, revision, severity: finding.severity.label, count: finding.count, status: 'sent', at: now.toISOString(), attempts: 0 };
+    const record: DeliveryRecord = { key, kind, channel: channel.name, recipient: recipient.id, fingerprint: fp, revision, severity: finding.severity.label, count: finding.count, status: 'sent', at: now.toISOString(), attempts: 0 };
 
     if (thread === undefined && digest !== undefined && severityRank(finding.severity.label) < severityRank(digest.below)) {
       const period = digestPeriod(digest.schedule, now);
-      const itemKey = ledgerKey.digestItem(fp, channel.name, recipient.address);
+      const itemKey = ledgerKey.digestItem(fp, channel.name, recipient.id);
       const item = this.ledger.get(itemKey);
       // A finding already digested is not listed again; a queued one keeps its latest revision.
       if (item?.status === 'digested') return { ...base, status: 'duplicate' };
@@ -181,15 +196,15 @@ export class Notifier {
     }
     const request: MessageRequest =
       thread === undefined
-        ? { kind: 'alert', view, recipient: recipient.address, style: this.style(channel), date: now, id: this.messageId(fp, revision, channel.name, recipient.address) }
-        : { kind: 'update', view, recipient: recipient.address, style: this.style(channel), date: now, id: this.messageId(fp, revision, channel.name, recipient.address), ...(thread.ref === undefined ? {} : { thread: thread.ref }) };
+        ? { kind: 'alert', view, recipient: recipient.address, style: this.style(channel), date: now, id: this.messageId(fp, revision, channel.name, recipient.id) }
+        : { kind: 'update', view, recipient: recipient.address, style: this.style(channel), date: now, id: this.messageId(fp, revision, channel.name, recipient.id), ...(thread.ref === undefined ? {} : { thread: thread.ref }) };
     const outcome = await this.deliver(channel, request, record);
     if (outcome.status === 'sent' || outcome.status === 'written') {
       // The thread remembers the first message (for replies) and the highest severity told (for escalation).
       const ref = thread?.ref ?? outcome.ref;
       this.ledger.put({ ...record, key: threadKey, kind: 'thread', ...(ref === undefined ? {} : { ref }), severity: thread !== undefined && !view.escalated ? thread.severity : finding.severity.label, count: thread?.count ?? finding.count, ...(resolved ? { closed: true } : {}) });
       // A finding that escalated out of the digest is no longer listed in it.
-      const item = this.ledger.get(ledgerKey.digestItem(fp, channel.name, recipient.address));
+      const item = this.ledger.get(ledgerKey.digestItem(fp, channel.name, recipient.id));
       if (item?.status === 'queued') this.ledger.put({ ...item, status: 'digested', at: record.at });
     }
     return outcome;
@@ -204,18 +219,27 @@ export class Notifier {
     return `${fingerprint.slice(0, 16)}.${revision}.${shortHash(`${channel}|${recipient}`)}`;
   }
 
-  /** Renders and delivers one message, recording the outcome under `record.key`. */
+  /**
+   * Claims, renders and delivers one message, recording the outcome under `record.key`. A message
+   * another live run has claimed is a duplicate here.
+   */
   private async deliver(channel: Channel, request: MessageRequest, record: DeliveryRecord): Promise<Outcome> {
+    if (this.options.outbox === undefined) {
+      const standing = this.ledger.claim(record);
+      if (standing !== undefined) return { ...outcomeOf(channel, record), status: 'duplicate' };
+    }
     let rendered: Rendered;
     try {
       rendered = await channel.render(request, this.templates);
     } catch (err) {
-      this.ledger.put({ ...record, status: 'failed', error: (err as Error).message });
-      return { ...outcomeOf(channel, record), status: 'failed', error: (err as Error).message };
+      const error = this.safeError(err);
+      this.ledger.put({ ...record, status: 'failed', error });
+      return { ...outcomeOf(channel, record), status: 'failed', error, key: record.key };
     }
     return this.send(channel, rendered, record);
   }
 
+  /** Sends a rendered message this run has claimed (or writes it to the outbox). */
   private async send(channel: Channel, rendered: Rendered, record: DeliveryRecord): Promise<Outcome> {
     const base = outcomeOf(channel, record);
     if (this.options.outbox !== undefined) {
@@ -225,24 +249,28 @@ export class Notifier {
       return { ...base, status: 'written', file, ref };
     }
     let attempts = record.attempts;
-    this.ledger.put({ ...record, status: 'sending', rendered });
+    const { owner: _owner, ...unowned } = record;
+    this.ledger.put({ ...unowned, status: 'sending', owner: RUN_OWNER, rendered });
     try {
+      // The address comes from the current configuration: a corrected webhook URL is used on retry.
+      const address = addressOf(channel, this.options.teams ?? {}, record.recipient);
+      if (address === undefined) throw new DeliveryError(`recipient ${record.recipient} is no longer configured on channel ${channel.name}; drop the message with \`firebreak deliveries --drop ${record.key}\``, false);
       const result = await withRetry(
         async () => {
           attempts += 1;
           await this.limiter(channel, record.recipient).acquire();
-          return channel.send(rendered, record.recipient);
+          return channel.send(rendered, address);
         },
         this.options.retry ?? DEFAULT_RETRY,
         this.clock,
         asDeliveryError,
       );
-      this.ledger.put({ ...record, status: 'sent', attempts, ...(result.ref === undefined ? {} : { ref: result.ref }), at: new Date(this.clock.now()).toISOString() });
+      this.ledger.put({ ...unowned, status: 'sent', attempts, ...(result.ref === undefined ? {} : { ref: result.ref }), at: new Date(this.clock.now()).toISOString() });
       return { ...base, status: 'sent', attempts, ...(result.ref === undefined ? {} : { ref: result.ref }) };
     } catch (err) {
-      const message = (err as Error).message;
-      this.ledger.put({ ...record, status: 'failed', attempts, error: message, rendered, at: new Date(this.clock.now()).toISOString() });
-      return { ...base, status: 'failed', attempts, error: message };
+      const error = this.safeError(err);
+      this.ledger.put({ ...unowned, status: 'failed', attempts, error, rendered, at: new Date(this.clock.now()).toISOString() });
+      return { ...base, status: 'failed', attempts, error, kept: true, key: record.key };
     }
   }
 
@@ -278,11 +306,14 @@ export class Notifier {
     for (const item of this.ledger.byStatus('queued')) {
       if (item.period === undefined || item.view === undefined || !this.byName.has(item.channel)) continue;
       if (!all && periodEnd(item.period) > now) continue;
-      const key = ledgerKey.digest(item.channel, item.recipient, item.period);
-      groups.set(key, [...(groups.get(key) ?? []), item]);
+      const group = ledgerKey.digest(item.channel, item.recipient, item.period);
+      groups.set(group, [...(groups.get(group) ?? []), item]);
     }
     const outcomes: Outcome[] = [];
-    for (const [key, items] of groups) {
+    for (const [group, items] of groups) {
+      // One key per set of items: a later digest of the same period is a new message, and two runs
+      // flushing the same items send it once.
+      const key = `${group}|${shortHash(items.map((i) => i.key).sort().join('\n'))}`;
       const first = items[0] as DeliveryRecord;
       const { channel, settings } = this.byName.get(first.channel) as { channel: Channel; settings: ChannelSettings };
       const schedule = settings.digest?.schedule ?? (first.period?.length === 13 ? 'hourly' : 'daily');
@@ -307,11 +338,13 @@ export class Notifier {
     for (const record of [...this.ledger.byStatus('failed'), ...this.ledger.byStatus('sending')]) {
       const entry = this.byName.get(record.channel);
       if (entry === undefined || record.rendered === undefined) continue;
-      const { rendered, error: _error, ...rest } = record;
+      const { rendered, error: _error, owner: _owner, ...rest } = record;
+      // Another run may be retrying it too, or still sending it: only the claimant sends.
+      if (this.options.outbox === undefined && this.ledger.claim(rest) !== undefined) continue;
       const outcome = await this.send(entry.channel, rendered, rest);
       const threadKey = ledgerKey.thread(record.fingerprint, record.channel, record.recipient);
       if (outcome.status === 'sent' && record.kind === 'alert' && this.ledger.get(threadKey) === undefined) {
-        this.ledger.put({ ...rest, key: threadKey, kind: 'thread', ...(outcome.ref === undefined ? {} : { ref: outcome.ref }) });
+        this.ledger.put({ ...rest, key: threadKey, kind: 'thread', status: 'sent', ...(outcome.ref === undefined ? {} : { ref: outcome.ref }) });
       }
       outcomes.push(this.report(outcome));
     }

@@ -16,7 +16,10 @@ export type MessageRequest = (
   | { kind: 'alert' | 'update'; view: FindingView; thread?: string }
   | { kind: 'digest'; view: DigestView; thread?: undefined }
 ) & {
-  /** Who receives it: an address, phone number, Slack channel, topic ARN or URL (by channel type). */
+  /**
+   * Who receives it: an address, phone number, Slack channel, topic ARN or URL (by channel type).
+   * A channel with secret addresses must not write it into the rendered message.
+   */
   recipient: string;
   style: MessageStyle;
   /** When the message is made; its Date header and timestamps. */
@@ -50,6 +53,11 @@ export interface Channel {
   readonly updates: 'thread' | 'suppress';
   /** Recipients when no team names its own: addresses, phone numbers, channel ids, topic ARNs, URLs. */
   readonly defaultRecipients: readonly string[];
+  /**
+   * The addresses are secrets (webhook URLs, routing keys): recipients are shown and recorded by a
+   * logical id and the address is looked up when sending (see audience.ts).
+   */
+  readonly secretAddresses?: boolean;
   render(request: MessageRequest, templates: Templates): Promise<Rendered>;
   send(rendered: Rendered, recipient: string): Promise<SendResult>;
   close?(): Promise<void>;

@@ -1,8 +1,13 @@
 /**
  * De-duplication and incidents. A finding seen before (same fingerprint) updates its record and
- * alerts again only when its severity rose above the last alert or the re-alert interval has
- * passed. New findings about one resource within the incident window join one incident. Times
- * are the findings' own (`lastSeen`), so replaying old findings behaves as it did live.
+ * alerts again only when its severity rose above the last delivered alert or the re-alert
+ * interval has passed. New findings about one resource within the incident window join one
+ * incident. Times are the findings' own (`lastSeen`), so replaying old findings behaves as it did
+ * live.
+ *
+ * Deciding records the sighting; it does not record the alert. The alert is recorded (`settle`)
+ * only once it was delivered, so a preview, a triage without delivery, or a run killed before
+ * sending leaves the finding still to be alerted.
  */
 import { createHash } from 'node:crypto';
 import type { Finding } from '../findings/model.js';
@@ -26,6 +31,14 @@ export interface DedupeResult {
   firstSeen: string;
   lastSeen: string;
   incident: { id: string; findings: number; new: boolean };
+  /** What to record once the alert is delivered: its time and score (nulls: the open alert was closed). */
+  settle: { at: string | null; score: number | null } | null;
+}
+
+/** An alert decided earlier in this run and not yet delivered: counts as told for repeats. */
+export interface PendingAlert {
+  at: string | null;
+  score: number | null;
 }
 
 export interface DedupeSettings {
@@ -58,13 +71,12 @@ function joinIncident(store: Store, finding: Finding, window: number): { inciden
 }
 
 /**
- * A finding that reports its resolution: recorded with no open alert; it "alerts" only to close an
- * alert that is open (so channels post a resolved update in its thread), never as a new one.
+ * A finding that reports its resolution: recorded as resolved; it "alerts" only to close an alert
+ * that is open (so channels post a resolved update in its thread), never as a new one.
  */
-function resolve(store: Store, finding: Finding, known: FindingRecord | undefined, settings: DedupeSettings): DedupeResult {
+function resolve(store: Store, finding: Finding, known: FindingRecord | undefined, open: boolean, settings: DedupeSettings): DedupeResult {
   const at = finding.lastSeen;
-  const open = known !== undefined && known.alertedAt !== null;
-  const base = known ?? { fingerprint: finding.fingerprint, firstSeen: finding.firstSeen, lastSeen: at, count: finding.count, occurrences: 0, incidentId: joinIncident(store, finding, settings.incidentWindow).incident.id };
+  const base = known ?? { fingerprint: finding.fingerprint, firstSeen: finding.firstSeen, lastSeen: at, count: finding.count, occurrences: 0, alertedAt: null, alertedScore: null, incidentId: joinIncident(store, finding, settings.incidentWindow).incident.id };
   const record: FindingRecord = {
     ...base,
     type: finding.type,
@@ -74,21 +86,33 @@ function resolve(store: Store, finding: Finding, known: FindingRecord | undefine
     occurrences: base.occurrences + 1,
     severityLabel: finding.severity.label,
     severityScore: finding.severity.score,
-    alertedAt: null,
-    alertedScore: null,
+    resolvedAt: at,
   };
   store.putFinding(record);
   const incident = store.getIncident(record.incidentId);
-  return { status: 'resolved', alert: open, occurrences: record.occurrences, count: record.count, firstSeen: record.firstSeen, lastSeen: record.lastSeen, incident: { id: record.incidentId, findings: incident?.findings ?? 1, new: false } };
+  return {
+    status: 'resolved',
+    alert: open,
+    occurrences: record.occurrences,
+    count: record.count,
+    firstSeen: record.firstSeen,
+    lastSeen: record.lastSeen,
+    incident: { id: record.incidentId, findings: incident?.findings ?? 1, new: false },
+    settle: open ? { at: null, score: null } : null,
+  };
 }
 
-/** Records `finding` in `store` and decides whether it deserves an alert. */
-export function observe(store: Store, finding: Finding, settings: DedupeSettings): DedupeResult {
+/**
+ * Records `finding` in `store` and decides whether it deserves an alert. `pending` is an alert
+ * this run decided for the same finding and has not delivered yet.
+ */
+export function observe(store: Store, finding: Finding, settings: DedupeSettings, pending?: PendingAlert): DedupeResult {
   return store.transaction(() => {
-    const known = store.getFinding(finding.fingerprint);
+    const stored = store.getFinding(finding.fingerprint);
+    const known = stored === undefined || pending === undefined ? stored : { ...stored, alertedAt: pending.at, alertedScore: pending.score };
     const at = finding.lastSeen;
     const score = finding.severity.score;
-    if (finding.resolved !== undefined) return resolve(store, finding, known, settings);
+    if (finding.resolved !== undefined) return resolve(store, finding, known, known !== undefined && known.alertedAt !== null, settings);
     if (known === undefined) {
       const { incident, isNew } = joinIncident(store, finding, settings.incidentWindow);
       const record: FindingRecord = {
@@ -100,21 +124,23 @@ export function observe(store: Store, finding: Finding, settings: DedupeSettings
         occurrences: 1,
         severityLabel: finding.severity.label,
         severityScore: score,
-        alertedAt: at,
-        alertedScore: score,
+        alertedAt: null,
+        alertedScore: null,
         incidentId: incident.id,
+        resolvedAt: null,
       };
       store.putFinding(record);
-      return { status: 'new', alert: true, occurrences: 1, count: finding.count, firstSeen: record.firstSeen, lastSeen: at, incident: { id: incident.id, findings: incident.findings, new: isNew } };
+      return { status: 'new', alert: true, occurrences: 1, count: finding.count, firstSeen: record.firstSeen, lastSeen: at, incident: { id: incident.id, findings: incident.findings, new: isNew }, settle: { at, score } };
     }
     let status: DedupeStatus = 'repeat';
-    // A resolved record keeps no alert; its next live sighting is news again.
-    if (known.alertedAt === null && known.alertedScore === null) status = 'reopened';
-    else if (known.alertedScore === null || score > known.alertedScore) status = 'escalated';
-    else if (known.alertedAt === null || Date.parse(at) - Date.parse(known.alertedAt) >= settings.realertAfter) status = 'reminder';
+    // A resolved finding is news again when it is live again; one never told about is still new.
+    if (known.resolvedAt !== null) status = 'reopened';
+    else if (known.alertedAt === null || known.alertedScore === null) status = 'new';
+    else if (score > known.alertedScore) status = 'escalated';
+    else if (Date.parse(at) - Date.parse(known.alertedAt) >= settings.realertAfter) status = 'reminder';
     const alert = status !== 'repeat';
     const record: FindingRecord = {
-      ...known,
+      ...(stored as FindingRecord),
       type: finding.type,
       firstSeen: earlier(known.firstSeen, finding.firstSeen),
       lastSeen: later(known.lastSeen, at),
@@ -122,8 +148,7 @@ export function observe(store: Store, finding: Finding, settings: DedupeSettings
       occurrences: known.occurrences + 1,
       severityLabel: finding.severity.label,
       severityScore: score,
-      alertedAt: alert ? at : known.alertedAt,
-      alertedScore: alert ? score : known.alertedScore,
+      resolvedAt: null,
     };
     store.putFinding(record);
     const incident = store.getIncident(known.incidentId);
@@ -136,6 +161,12 @@ export function observe(store: Store, finding: Finding, settings: DedupeSettings
       firstSeen: record.firstSeen,
       lastSeen: record.lastSeen,
       incident: { id: known.incidentId, findings: incident?.findings ?? 1, new: false },
+      settle: alert ? { at, score } : null,
     };
   });
+}
+
+/** Records that the alert `result` decided was delivered. */
+export function settle(store: Store, fingerprint: string, result: DedupeResult): void {
+  if (result.settle !== null) store.markAlerted(fingerprint, result.settle.at, result.settle.score);
 }

@@ -6,7 +6,7 @@
 import type { Finding } from '../findings/model.js';
 import type { Store } from '../store/types.js';
 import { DEDUPE_DEFAULTS, type DedupeSettings, type MuteSettings, type ResponseMode, type RouteSettings } from './config.js';
-import { type DedupeResult, type DedupeStatus, observe } from './dedupe.js';
+import { type DedupeResult, type DedupeStatus, observe, type PendingAlert, settle } from './dedupe.js';
 import { eventOf } from './event.js';
 import { type MuteHit, Mutes } from './mutes.js';
 import { PatternMachine } from './pattern/index.js';
@@ -75,7 +75,10 @@ export class Router {
     return this.mutes.expired();
   }
 
-  /** Decides for one finding, recording it in the store. */
+  /** Alerts decided in this run and not delivered yet, by fingerprint: a repeat in the same run is still a repeat. */
+  private readonly pending = new Map<string, PendingAlert>();
+
+  /** Decides for one finding, recording the sighting in the store (not the alert: see `delivered`). */
   route(finding: Finding): RoutingDecision {
     const s = this.stats;
     s.findings += 1;
@@ -91,7 +94,8 @@ export class Router {
     }
     let dedupe: DedupeResult | null = null;
     if (this.store !== undefined) {
-      dedupe = observe(this.store, finding, this.settings.dedupe ?? DEDUPE_DEFAULTS);
+      dedupe = observe(this.store, finding, this.settings.dedupe ?? DEDUPE_DEFAULTS, this.pending.get(finding.fingerprint));
+      if (dedupe.settle !== null) this.pending.set(finding.fingerprint, dedupe.settle);
       s.dedupe[dedupe.status] += 1;
       if (dedupe.status === 'new') {
         if (dedupe.incident.new) s.incidentsOpened += 1;
@@ -101,6 +105,16 @@ export class Router {
     const alert = routed && (dedupe === null || dedupe.alert);
     if (alert) s.alerts += 1;
     return { routes, muted, dedupe, alert };
+  }
+
+  /**
+   * Records that the alert `decision` made about `finding` was delivered (every channel answered, or
+   * kept the message for retry). Until then the store still counts the finding as not told.
+   */
+  delivered(finding: Finding, decision: RoutingDecision): void {
+    if (this.store === undefined || decision.dedupe === null) return;
+    settle(this.store, finding.fingerprint, decision.dedupe);
+    if (this.pending.get(finding.fingerprint) === decision.dedupe.settle) this.pending.delete(finding.fingerprint);
   }
 
   /** Mute counts over the store's life (or this run's without a store). */

@@ -16,6 +16,11 @@ export class MemoryStore implements Store {
     this.findings.set(record.fingerprint, { ...record });
   }
 
+  markAlerted(fingerprint: string, at: string | null, score: number | null): void {
+    const r = this.findings.get(fingerprint);
+    if (r !== undefined) this.findings.set(fingerprint, { ...r, alertedAt: at, alertedScore: score });
+  }
+
   recentIncident(resourceKey: string, since: string): IncidentRecord | undefined {
     const id = this.latestByResource.get(resourceKey);
     const r = id === undefined ? undefined : this.incidents.get(id);

@@ -1,6 +1,9 @@
 /**
  * The SQLite store (better-sqlite3, write-ahead log): what firebreak has seen survives restarts,
- * and several processes can read while one writes.
+ * and several processes share it safely. Every write is a short immediate transaction (it takes
+ * the write lock up front, so two runs queue behind the busy timeout instead of failing with
+ * "database is locked" when a read would have to become a write); every driver error surfaces as
+ * a coded `StoreError` naming the file.
  */
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,7 +12,10 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { StoreError } from './errors.js';
 import type { FindingRecord, IncidentRecord, Store } from './types.js';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+
+/** How long a run waits for another to release the write lock. */
+export const BUSY_TIMEOUT_MS = 10_000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS findings (
@@ -23,7 +29,8 @@ CREATE TABLE IF NOT EXISTS findings (
   severity_score REAL NOT NULL,
   alerted_at TEXT,
   alerted_score REAL,
-  incident_id TEXT NOT NULL
+  incident_id TEXT NOT NULL,
+  resolved_at TEXT
 );
 CREATE TABLE IF NOT EXISTS incidents (
   id TEXT PRIMARY KEY,
@@ -40,6 +47,20 @@ CREATE TABLE IF NOT EXISTS mutes (
   at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS mutes_by_rule ON mutes (rule);
+CREATE TABLE IF NOT EXISTS deliveries (
+  key TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  owner TEXT,
+  at TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries (status, at);
+`;
+
+/** From schema 1: resolved findings were those with neither alert time nor score. */
+const MIGRATE_1_TO_2 = `
+ALTER TABLE findings ADD COLUMN resolved_at TEXT;
+UPDATE findings SET resolved_at = last_seen WHERE alerted_at IS NULL AND alerted_score IS NULL;
 `;
 
 interface FindingRow {
@@ -54,6 +75,7 @@ interface FindingRow {
   alerted_at: string | null;
   alerted_score: number | null;
   incident_id: string;
+  resolved_at: string | null;
 }
 
 interface IncidentRow {
@@ -76,35 +98,53 @@ function driver(): typeof BetterSqlite3 {
   }
 }
 
+/** A driver error as a coded `StoreError` naming the file and what was being done; other errors as they are. */
+export function storeError(path: string, doing: string, err: unknown): Error {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (err instanceof StoreError || typeof code !== 'string' || !code.startsWith('SQLITE_')) return err instanceof Error ? err : new Error(String(err));
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new StoreError(`${path}: another firebreak run held the store for more than ${BUSY_TIMEOUT_MS / 1000} s while ${doing}; try again when it has finished`, { cause: err, code: 'StoreBusy' });
+  }
+  return new StoreError(`${path}: ${doing}: ${(err as Error).message}`, { cause: err });
+}
+
 export class SqliteStore implements Store {
   private readonly db: BetterSqlite3.Database;
   private readonly stmts;
 
-  /** Opens (creating when needed) the database at `path`. */
+  /** Opens (creating or upgrading when needed) the database at `path`. */
   constructor(readonly path: string) {
     const Database = driver();
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path);
+      this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('busy_timeout = 5000');
-      const version = this.db.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA_VERSION) throw new StoreError(`${path}: written by a newer firebreak (schema ${version}; this one knows ${SCHEMA_VERSION})`);
-      this.db.exec(SCHEMA);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      this.db
+        .transaction(() => {
+          // Inside the write lock: two runs opening a new or older store at once upgrade it once.
+          const version = this.db.pragma('user_version', { simple: true }) as number;
+          if (version > SCHEMA_VERSION) throw new StoreError(`${path}: written by a newer firebreak (schema ${version}; this one knows ${SCHEMA_VERSION})`);
+          if (version === SCHEMA_VERSION) return;
+          if (version === 1) this.db.exec(MIGRATE_1_TO_2);
+          this.db.exec(SCHEMA);
+          this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+        })
+        .immediate();
     } catch (err) {
       if (err instanceof StoreError) throw err;
-      throw new StoreError(`${path}: cannot open the SQLite store: ${(err as Error).message}`, { cause: err });
+      throw new StoreError(`${path}: cannot open the SQLite store: ${(err as Error).message}`, { cause: err, ...(/^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code)) ? { code: 'StoreBusy' as const } : {}) });
     }
     this.stmts = {
       getFinding: this.db.prepare<[string], FindingRow>('SELECT * FROM findings WHERE fingerprint = ?'),
       putFinding: this.db.prepare(
-        `INSERT INTO findings VALUES (@fingerprint, @type, @firstSeen, @lastSeen, @count, @occurrences, @severityLabel, @severityScore, @alertedAt, @alertedScore, @incidentId)
+        `INSERT INTO findings (fingerprint, type, first_seen, last_seen, count, occurrences, severity_label, severity_score, alerted_at, alerted_score, incident_id, resolved_at)
+         VALUES (@fingerprint, @type, @firstSeen, @lastSeen, @count, @occurrences, @severityLabel, @severityScore, @alertedAt, @alertedScore, @incidentId, @resolvedAt)
          ON CONFLICT (fingerprint) DO UPDATE SET type = excluded.type, first_seen = excluded.first_seen, last_seen = excluded.last_seen, count = excluded.count,
            occurrences = excluded.occurrences, severity_label = excluded.severity_label, severity_score = excluded.severity_score,
-           alerted_at = excluded.alerted_at, alerted_score = excluded.alerted_score, incident_id = excluded.incident_id`,
+           alerted_at = excluded.alerted_at, alerted_score = excluded.alerted_score, incident_id = excluded.incident_id, resolved_at = excluded.resolved_at`,
       ),
+      markAlerted: this.db.prepare('UPDATE findings SET alerted_at = ?, alerted_score = ? WHERE fingerprint = ?'),
       recentIncident: this.db.prepare<[string, string], IncidentRow>('SELECT * FROM incidents WHERE resource_key = ? AND last_seen >= ? ORDER BY last_seen DESC LIMIT 1'),
       getIncident: this.db.prepare<[string], IncidentRow>('SELECT * FROM incidents WHERE id = ?'),
       putIncident: this.db.prepare(
@@ -116,8 +156,22 @@ export class SqliteStore implements Store {
     };
   }
 
+  /** The connection, for the delivery ledger kept in the same file. */
+  get database(): BetterSqlite3.Database {
+    return this.db;
+  }
+
+  /** Runs `fn`, turning driver errors into coded `StoreError`s. */
+  guard<T>(doing: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw storeError(this.path, doing, err);
+    }
+  }
+
   getFinding(fingerprint: string): FindingRecord | undefined {
-    const r = this.stmts.getFinding.get(fingerprint);
+    const r = this.guard('reading a finding', () => this.stmts.getFinding.get(fingerprint));
     if (r === undefined) return undefined;
     return {
       fingerprint: r.fingerprint,
@@ -131,37 +185,43 @@ export class SqliteStore implements Store {
       alertedAt: r.alerted_at,
       alertedScore: r.alerted_score,
       incidentId: r.incident_id,
+      resolvedAt: r.resolved_at,
     };
   }
 
   putFinding(record: FindingRecord): void {
-    this.stmts.putFinding.run(record);
+    this.guard('recording a finding', () => this.stmts.putFinding.run(record));
+  }
+
+  markAlerted(fingerprint: string, at: string | null, score: number | null): void {
+    this.guard('recording a delivered alert', () => this.stmts.markAlerted.run(at, score, fingerprint));
   }
 
   recentIncident(resourceKey: string, since: string): IncidentRecord | undefined {
-    const r = this.stmts.recentIncident.get(resourceKey, since);
+    const r = this.guard('reading incidents', () => this.stmts.recentIncident.get(resourceKey, since));
     return r === undefined ? undefined : incidentOf(r);
   }
 
   getIncident(id: string): IncidentRecord | undefined {
-    const r = this.stmts.getIncident.get(id);
+    const r = this.guard('reading an incident', () => this.stmts.getIncident.get(id));
     return r === undefined ? undefined : incidentOf(r);
   }
 
   putIncident(record: IncidentRecord): void {
-    this.stmts.putIncident.run(record);
+    this.guard('recording an incident', () => this.stmts.putIncident.run(record));
   }
 
   countMute(rule: string, fingerprint: string, at: string): void {
-    this.stmts.countMute.run(rule, fingerprint, at);
+    this.guard('counting a mute', () => this.stmts.countMute.run(rule, fingerprint, at));
   }
 
   muteCounts(): Record<string, number> {
-    return Object.fromEntries(this.stmts.muteCounts.all().map((r) => [r.rule, r.n]));
+    return Object.fromEntries(this.guard('reading mute counts', () => this.stmts.muteCounts.all()).map((r) => [r.rule, r.n]));
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    // Nested calls run inside the outer transaction (better-sqlite3 uses a savepoint).
+    return this.guard('writing', () => this.db.transaction(fn).immediate());
   }
 
   close(): void {

@@ -17,10 +17,15 @@ export interface FindingRecord {
   occurrences: number;
   severityLabel: string;
   severityScore: number;
-  /** When the last alert went out, in the finding's time; null when never. */
+  /**
+   * When the last alert was delivered, in the finding's time; null when never (or when the
+   * finding reported its resolution and the alert was closed).
+   */
   alertedAt: string | null;
-  /** Severity score of the last alert. */
+  /** Severity score of the last delivered alert. */
   alertedScore: number | null;
+  /** When the finding last reported its own resolution; null while it is live. */
+  resolvedAt: string | null;
   incidentId: string;
 }
 
@@ -40,6 +45,11 @@ export interface IncidentRecord {
 export interface Store {
   getFinding(fingerprint: string): FindingRecord | undefined;
   putFinding(record: FindingRecord): void;
+  /**
+   * Records that the alert about a finding was delivered (or, with nulls, that its open alert was
+   * closed). Called only after delivery: a preview, a plain triage or a crash records nothing.
+   */
+  markAlerted(fingerprint: string, at: string | null, score: number | null): void;
   /** The most recent incident about `resourceKey` whose last finding is at or after `since`. */
   recentIncident(resourceKey: string, since: string): IncidentRecord | undefined;
   getIncident(id: string): IncidentRecord | undefined;
@@ -48,7 +58,7 @@ export interface Store {
   countMute(rule: string, fingerprint: string, at: string): void;
   /** Findings held back per mute rule, over the store's life. */
   muteCounts(): Record<string, number>;
-  /** Runs `fn` atomically. */
+  /** Runs `fn` atomically (SQLite: an immediate transaction, so concurrent runs wait their turn). */
   transaction<T>(fn: () => T): T;
   close(): void;
 }

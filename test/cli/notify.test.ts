@@ -93,7 +93,11 @@ describe('firebreak notify', () => {
       expect(again.status).toBe(0);
       expect(again.stdout).not.toContain('"status":"sent"');
       expect(hook.requests).toHaveLength(sent);
-      expect(readFileSync(join(dir, '.firebreak', 'deliveries.jsonl'), 'utf8')).toContain('"status":"sent"');
+      // The state file remembers it, and holds neither the webhook URL nor the signing secret.
+      const state = readFileSync(join(dir, '.firebreak', 'firebreak.sqlite'));
+      expect(state.includes(hook.url)).toBe(false);
+      expect(state.includes('sixteen-chars-or-more')).toBe(false);
+      expect(first.stdout + first.stderr).not.toContain(hook.url);
     } finally {
       await hook.close();
     }
@@ -125,10 +129,14 @@ describe('firebreak notify', () => {
       const r = await runCliAsync(['triage', '--notify', '--config', config, '--format', 'json', '-'], samples);
       expect(r.status).toBe(1);
       expect(r.stdout.trim().split('\n').length).toBeGreaterThan(5);
-      expect(r.stderr).toMatch(/firebreak: failed +siem alert http:\/\/127\.0\.0\.1:\d+\/in [0-9a-f]{12}: webhook answered 400: bad request/);
-      expect(r.stderr).toContain(`failed messages are kept in ${join(dir, '.firebreak', 'deliveries.jsonl')} and retried on the next run`);
-      const failures = readFileSync(join(dir, '.firebreak', 'deliveries.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"status":"failed"'));
+      // The webhook is shown by its channel and logical recipient, never by its URL.
+      expect(r.stderr).toMatch(/firebreak: failed +siem alert default [0-9a-f]{12}: webhook answered 400: bad request/);
+      expect(r.stderr).not.toContain(hook.url);
+      expect(r.stderr).toContain(`failed messages are kept in ${join(dir, '.firebreak', 'firebreak.sqlite')} and retried on the next run`);
+      const listed = runCli(['deliveries', '--config', config, '--format', 'json']);
+      const failures = listed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status: string; recipient: string });
       expect(failures.length).toBe(hook.requests.length);
+      expect(failures.every((f) => f.status === 'failed' && f.recipient === 'default')).toBe(true);
     } finally {
       await hook.close();
     }

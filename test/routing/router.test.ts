@@ -1,13 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseYamlConfig } from '../../src/config/load.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { Finding } from '../../src/findings/model.js';
 import { normalizeRecord } from '../../src/findings/normalize/index.js';
 import { controlFinding, guardDutyFinding, securityHubEvent } from '../../src/findings/samples.js';
-import { observe } from '../../src/routing/dedupe.js';
+import { observe, settle } from '../../src/routing/dedupe.js';
 import { eventOf } from '../../src/routing/event.js';
 import { Router } from '../../src/routing/router.js';
 import { MemoryStore, SqliteStore, type Store } from '../../src/store/index.js';
@@ -43,6 +45,13 @@ function control(id: string, label = 'HIGH'): Finding {
 
 const SETTINGS = { realertAfter: 24 * 3_600_000, incidentWindow: 3_600_000 };
 
+/** Observes `finding` and, as a run that delivered its alert would, records the alert. */
+function told(store: Store, finding: Finding) {
+  const result = observe(store, finding, SETTINGS);
+  settle(store, finding.fingerprint, result);
+  return result;
+}
+
 describe('the EventBridge event of a finding', () => {
   it('puts a GuardDuty finding in detail and a Security Hub finding alone in detail.findings', () => {
     const g = gd('UnauthorizedAccess:EC2/SSHBruteForce', { severity: 8 });
@@ -63,16 +72,16 @@ describe.each([
   it('alerts on a new finding, suppresses a repeat, alerts on escalation and after the re-alert interval', () => {
     const store: Store = open();
     try {
-      const first = observe(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T10:00:00.000Z', severity: 5, count: 1 }), SETTINGS);
+      const first = told(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T10:00:00.000Z', severity: 5, count: 1 }));
       expect(first).toMatchObject({ status: 'new', alert: true, occurrences: 1, count: 1 });
-      const repeat = observe(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T12:00:00.000Z', severity: 5, count: 7 }), SETTINGS);
+      const repeat = told(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T12:00:00.000Z', severity: 5, count: 7 }));
       expect(repeat).toMatchObject({ status: 'repeat', alert: false, occurrences: 2, count: 7, lastSeen: '2026-11-20T12:00:00.000Z' });
-      const up = observe(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T13:00:00.000Z', severity: 8, count: 9 }), SETTINGS);
+      const up = told(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T13:00:00.000Z', severity: 8, count: 9 }));
       expect(up).toMatchObject({ status: 'escalated', alert: true, occurrences: 3, count: 9 });
       // An out-of-order, older update neither alerts nor moves the record back in time.
-      const old = observe(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T11:00:00.000Z', severity: 8, count: 2 }), SETTINGS);
+      const old = told(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T11:00:00.000Z', severity: 8, count: 2 }));
       expect(old).toMatchObject({ status: 'repeat', alert: false, count: 9, lastSeen: '2026-11-20T13:00:00.000Z' });
-      const later = observe(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-21T13:00:00.000Z', severity: 8 }), SETTINGS);
+      const later = told(store, gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-21T13:00:00.000Z', severity: 8 }));
       expect(later).toMatchObject({ status: 'reminder', alert: true, occurrences: 5 });
       expect(first.incident.id).toBe(later.incident.id);
     } finally {
@@ -84,12 +93,47 @@ describe.each([
     const store: Store = open();
     const resolved = (f: Finding): Finding => ({ ...f, resolved: 'GuardDuty archived it (service.archived is true)' });
     try {
-      expect(observe(store, gd('Backdoor:EC2/Spambot', { at: '2026-11-20T10:00:00.000Z' }), SETTINGS)).toMatchObject({ status: 'new', alert: true });
-      expect(observe(store, resolved(gd('Backdoor:EC2/Spambot', { at: '2026-11-20T11:00:00.000Z' })), SETTINGS)).toMatchObject({ status: 'resolved', alert: true });
-      expect(observe(store, resolved(gd('Backdoor:EC2/Spambot', { at: '2026-11-20T12:00:00.000Z' })), SETTINGS)).toMatchObject({ status: 'resolved', alert: false });
-      expect(observe(store, gd('Backdoor:EC2/Spambot', { at: '2026-11-20T13:00:00.000Z' }), SETTINGS)).toMatchObject({ status: 'reopened', alert: true, occurrences: 4 });
+      expect(told(store, gd('Backdoor:EC2/Spambot', { at: '2026-11-20T10:00:00.000Z' }))).toMatchObject({ status: 'new', alert: true });
+      expect(told(store, resolved(gd('Backdoor:EC2/Spambot', { at: '2026-11-20T11:00:00.000Z' })))).toMatchObject({ status: 'resolved', alert: true });
+      expect(told(store, resolved(gd('Backdoor:EC2/Spambot', { at: '2026-11-20T12:00:00.000Z' })))).toMatchObject({ status: 'resolved', alert: false });
+      expect(told(store, gd('Backdoor:EC2/Spambot', { at: '2026-11-20T13:00:00.000Z' }))).toMatchObject({ status: 'reopened', alert: true, occurrences: 4 });
       // Resolved at first sight: nothing to close, nothing to raise.
-      expect(observe(store, resolved(gd('Trojan:EC2/DNSDataExfiltration', { at: '2026-11-20T10:00:00.000Z' })), SETTINGS)).toMatchObject({ status: 'resolved', alert: false });
+      expect(told(store, resolved(gd('Trojan:EC2/DNSDataExfiltration', { at: '2026-11-20T10:00:00.000Z' })))).toMatchObject({ status: 'resolved', alert: false });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('records an alert only once it was delivered: undelivered, the next sighting is still new; delivered, a repeat', () => {
+    const store: Store = open();
+    try {
+      const f = (at: string) => gd('Backdoor:EC2/Spambot', { at });
+      // A preview, a triage without --notify, or a run killed before sending: decided, not delivered.
+      expect(observe(store, f('2026-11-20T10:00:00.000Z'), SETTINGS)).toMatchObject({ status: 'new', alert: true, occurrences: 1 });
+      const second = observe(store, f('2026-11-20T10:05:00.000Z'), SETTINGS);
+      expect(second).toMatchObject({ status: 'new', alert: true, occurrences: 2 });
+      settle(store, f('2026-11-20T10:05:00.000Z').fingerprint, second);
+      expect(store.getFinding(f('2026-11-20T10:05:00.000Z').fingerprint)).toMatchObject({ alertedAt: '2026-11-20T10:05:00.000Z', resolvedAt: null });
+      expect(observe(store, f('2026-11-20T10:10:00.000Z'), SETTINGS)).toMatchObject({ status: 'repeat', alert: false, occurrences: 3 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a router counts an alert decided earlier in the run as told, until it is delivered or the run ends', () => {
+    const store: Store = open();
+    try {
+      const router = new Router({ routes: [], mutes: [], dedupe: SETTINGS }, store, () => NOW.getTime());
+      const first = router.route(gd('Backdoor:EC2/Spambot', { at: '2026-11-20T10:00:00.000Z' }));
+      expect(first).toMatchObject({ alert: true, dedupe: { status: 'new' } });
+      expect(router.route(gd('Backdoor:EC2/Spambot', { at: '2026-11-20T10:01:00.000Z' }))).toMatchObject({ alert: false, dedupe: { status: 'repeat' } });
+      expect(store.getFinding(gd('Backdoor:EC2/Spambot').fingerprint)?.alertedAt).toBeNull();
+      // A new run (a new router) that was never told of a delivery decides afresh.
+      const next = new Router({ routes: [], mutes: [], dedupe: SETTINGS }, store, () => NOW.getTime());
+      const again = next.route(gd('Backdoor:EC2/Spambot', { at: '2026-11-20T10:02:00.000Z' }));
+      expect(again).toMatchObject({ alert: true, dedupe: { status: 'new', occurrences: 3 } });
+      next.delivered(gd('Backdoor:EC2/Spambot', { at: '2026-11-20T10:02:00.000Z' }), again);
+      expect(new Router({ routes: [], mutes: [], dedupe: SETTINGS }, store, () => NOW.getTime()).route(gd('Backdoor:EC2/Spambot', { at: '2026-11-20T10:03:00.000Z' }))).toMatchObject({ alert: false, dedupe: { status: 'repeat' } });
     } finally {
       store.close();
     }
@@ -119,7 +163,9 @@ describe('the SQLite store', () => {
     const path = join(dir, 'restart', 'state.db');
     const router = (store: Store) => new Router({ routes: [], mutes: [{ name: 'sandbox', reason: 'sandbox', expires: 'never', accounts: ['444455556666'] }], dedupe: SETTINGS }, store, () => NOW.getTime());
     const a = new SqliteStore(path);
-    const first = router(a).route(gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T10:00:00.000Z' }));
+    const r = router(a);
+    const first = r.route(gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T10:00:00.000Z' }));
+    r.delivered(gd('CryptoCurrency:EC2/BitcoinTool.B!DNS', { at: '2026-11-20T10:00:00.000Z' }), first);
     router(a).route(gd('Recon:EC2/PortProbeUnprotectedPort', { account: '444455556666' }));
     a.close();
     const b = new SqliteStore(path);
@@ -138,6 +184,31 @@ describe('the SQLite store', () => {
     } finally {
       c.close();
     }
+  });
+
+  it('upgrades a store of schema 1: a finding whose alert was closed is resolved, an alerted one stays alerted', () => {
+    const path = join(dir, 'schema1.db');
+    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+    const old = new Database(path);
+    old.exec(`CREATE TABLE findings (fingerprint TEXT PRIMARY KEY, type TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, count INTEGER NOT NULL,
+      occurrences INTEGER NOT NULL, severity_label TEXT NOT NULL, severity_score REAL NOT NULL, alerted_at TEXT, alerted_score REAL, incident_id TEXT NOT NULL);
+      CREATE TABLE incidents (id TEXT PRIMARY KEY, resource_key TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, findings INTEGER NOT NULL, max_score REAL NOT NULL);
+      CREATE TABLE mutes (rule TEXT NOT NULL, fingerprint TEXT NOT NULL, at TEXT NOT NULL);
+      INSERT INTO findings VALUES ('closed', 'T', '2026-11-01', '2026-11-02', 1, 2, 'HIGH', 8, NULL, NULL, 'inc-1');
+      INSERT INTO findings VALUES ('open', 'T', '2026-11-01', '2026-11-03', 1, 1, 'HIGH', 8, '2026-11-03', 8, 'inc-2');
+      PRAGMA user_version = 1;`);
+    old.close();
+    const store = new SqliteStore(path);
+    try {
+      expect(store.getFinding('closed')).toMatchObject({ resolvedAt: '2026-11-02', alertedAt: null });
+      expect(store.getFinding('open')).toMatchObject({ resolvedAt: null, alertedAt: '2026-11-03', alertedScore: 8 });
+    } finally {
+      store.close();
+    }
+    // Opening it again (as a second run would) changes nothing.
+    const again = new SqliteStore(path);
+    expect(again.getFinding('closed')?.resolvedAt).toBe('2026-11-02');
+    again.close();
   });
 
   it('refuses a file that is not a database with a clear error', () => {

@@ -18,6 +18,7 @@ export function slackWebhookChannel(name: string, settings: Settings): Channel {
   return {
     ...base(name, settings),
     defaultRecipients: [settings.url],
+    secretAddresses: true,
     async render(request: MessageRequest, templates: Templates): Promise<Rendered> {
       return { ext: 'json', body: `${JSON.stringify({ ...slackMessage(request, templates, 'slack-webhook'), unfurl_links: false }, null, 2)}\n`, meta: {} };
     },

@@ -29,6 +29,7 @@ export function teamsChannel(name: string, settings: Settings): Channel {
   return {
     ...base(name, settings),
     defaultRecipients: settings.url === undefined ? [] : [settings.url],
+    secretAddresses: true,
     async render(request: MessageRequest, templates: Templates): Promise<Rendered> {
       const card = fitCard(templates.structure('teams', templateName(request, templates, 'teams', 'yaml'), request.view, teamsEscape) as Card);
       const message = { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] };

@@ -33,6 +33,7 @@ export function webhookChannel(name: string, settings: Settings): Channel {
   return {
     ...base(name, settings),
     defaultRecipients: settings.url === undefined ? [] : [settings.url],
+    secretAddresses: true,
     async render(request: MessageRequest, templates: Templates): Promise<Rendered> {
       const event = templates.structure('webhook', templateName(request, templates, 'webhook', 'yaml'), request.view, plain);
       return { ext: 'json', body: `${JSON.stringify(event, null, 2)}\n`, meta: { delivery: request.id } };
