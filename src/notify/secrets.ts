@@ -40,6 +40,11 @@ export class SecretMask {
       if (!SECRET_ADDRESS_TYPES.has(settings.type)) continue;
       for (const team of Object.values(teams)) for (const address of team.recipients[name] ?? []) found.add(address);
     }
+    // A service may echo only the path of a URL (where the secret part of a webhook URL is).
+    for (const value of [...found]) {
+      const path = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+([/?#]\S*)$/i.exec(value)?.[1];
+      if (path !== undefined && path.length >= 8) found.add(path);
+    }
     // Longest first, so a URL is masked whole before a shorter secret inside it; very short values
     // (a header like `1`) would mask ordinary words and are not secrets worth the name.
     this.secrets = [...found].filter((s) => s.length >= 6).sort((a, b) => b.length - a.length);

@@ -99,11 +99,11 @@ function driver(): typeof BetterSqlite3 {
 }
 
 /** A driver error as a coded `StoreError` naming the file and what was being done; other errors as they are. */
-export function storeError(path: string, doing: string, err: unknown): Error {
+export function storeError(path: string, doing: string, err: unknown, waitedMs = BUSY_TIMEOUT_MS): Error {
   const code = (err as { code?: unknown } | null)?.code;
   if (err instanceof StoreError || typeof code !== 'string' || !code.startsWith('SQLITE_')) return err instanceof Error ? err : new Error(String(err));
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new StoreError(`${path}: another firebreak run held the store for more than ${BUSY_TIMEOUT_MS / 1000} s while ${doing}; try again when it has finished`, { cause: err, code: 'StoreBusy' });
+    return new StoreError(`${path}: another firebreak run held the store for more than ${waitedMs / 1000} s while ${doing}; try again when it has finished`, { cause: err, code: 'StoreBusy' });
   }
   return new StoreError(`${path}: ${doing}: ${(err as Error).message}`, { cause: err });
 }
@@ -112,28 +112,35 @@ export class SqliteStore implements Store {
   private readonly db: BetterSqlite3.Database;
   private readonly stmts;
 
+  private readonly busyTimeoutMs: number;
+
   /** Opens (creating or upgrading when needed) the database at `path`. */
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    options: { busyTimeoutMs?: number } = {},
+  ) {
     const Database = driver();
+    this.busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+      this.db = new Database(path, { timeout: this.busyTimeoutMs });
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      this.db
-        .transaction(() => {
-          // Inside the write lock: two runs opening a new or older store at once upgrade it once.
-          const version = this.db.pragma('user_version', { simple: true }) as number;
-          if (version > SCHEMA_VERSION) throw new StoreError(`${path}: written by a newer firebreak (schema ${version}; this one knows ${SCHEMA_VERSION})`);
-          if (version === SCHEMA_VERSION) return;
-          if (version === 1) this.db.exec(MIGRATE_1_TO_2);
-          this.db.exec(SCHEMA);
-          this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-        })
-        .immediate();
+      // Only a new or older store takes the write lock, and checks again inside it: two runs
+      // opening one at once upgrade it once.
+      const upgrade = (): void => {
+        const version = this.db.pragma('user_version', { simple: true }) as number;
+        if (version > SCHEMA_VERSION) throw new StoreError(`${path}: written by a newer firebreak (schema ${version}; this one knows ${SCHEMA_VERSION})`);
+        if (version === SCHEMA_VERSION) return;
+        if (version === 1) this.db.exec(MIGRATE_1_TO_2);
+        this.db.exec(SCHEMA);
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      };
+      if ((this.db.pragma('user_version', { simple: true }) as number) !== SCHEMA_VERSION) this.db.transaction(upgrade).immediate();
     } catch (err) {
       if (err instanceof StoreError) throw err;
-      throw new StoreError(`${path}: cannot open the SQLite store: ${(err as Error).message}`, { cause: err, ...(/^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code)) ? { code: 'StoreBusy' as const } : {}) });
+      if (/^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code))) throw storeError(path, 'opening it', err, this.busyTimeoutMs);
+      throw new StoreError(`${path}: cannot open the SQLite store: ${(err as Error).message}`, { cause: err });
     }
     this.stmts = {
       getFinding: this.db.prepare<[string], FindingRow>('SELECT * FROM findings WHERE fingerprint = ?'),
@@ -166,7 +173,7 @@ export class SqliteStore implements Store {
     try {
       return fn();
     } catch (err) {
-      throw storeError(this.path, doing, err);
+      throw storeError(this.path, doing, err, this.busyTimeoutMs);
     }
   }
 

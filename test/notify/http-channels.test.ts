@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { findingView } from '../../src/notify/view.js';
+import { Templates } from '../../src/notify/template.js';
 import { createChannel } from '../../src/notify/channels/index.js';
 import { verifyWebhookSignature } from '../../src/notify/channels/webhook.js';
 import { channelSchema } from '../../src/notify/config.js';
@@ -199,12 +201,26 @@ describe('PagerDuty Events API v2', () => {
     const other = await analysed('Recon:EC2/PortProbeUnprotectedPort', {}, (f) => {
       f.severity = { label: 'CRITICAL', score: 95 };
     });
-    expect((await n.notify(other.finding, other.analysis))[0]).toMatchObject({ status: 'failed', attempts: 1 });
+    expect((await n.notify(other.finding, other.analysis))[0]).toMatchObject({ status: 'failed', attempts: 1, recipient: 'default' });
+    // Kept without the routing key; the retry puts the configured one back in.
+    expect((await n.retryFailed())[0]).toMatchObject({ status: 'sent', recipient: 'default' });
+    expect(JSON.parse(pd.requests[2]?.body ?? '{}')).toMatchObject({ routing_key: 'R0UT1NGKEY0000000000000000000000', dedup_key: other.finding.fingerprint });
     await n.close();
     const event = JSON.parse(pd.requests[0]?.body ?? '{}') as Record<string, any>;
     expect(event).toMatchObject({ routing_key: 'R0UT1NGKEY0000000000000000000000', event_action: 'trigger', dedup_key: critical.finding.fingerprint, client: 'firebreak' });
     expect(event.payload).toMatchObject({ severity: 'critical', class: 'UnauthorizedAccess:EC2/SSHBruteForce', group: '123456789012' });
     expect(event.payload.summary.length).toBeLessThanOrEqual(1024);
     expect(event.links[0].href).toContain('console.aws.amazon.com');
+  });
+
+  it('never writes the routing key into the rendered event (outbox, ledger), only into the request', async () => {
+    const settings = channelSchema.parse({ type: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000000abcd' });
+    const channel = createChannel('pd', settings);
+    const critical = await analysed('UnauthorizedAccess:EC2/SSHBruteForce', {}, (f) => {
+      f.severity = { label: 'CRITICAL', score: 95 };
+    });
+    const rendered = await channel.render({ kind: 'alert', view: findingView(critical.finding, critical.analysis), recipient: 'R0UT1NGKEY0000000000000000000abcd', style: 'standard', date: new Date(), id: 'x' }, new Templates());
+    expect(rendered.body).not.toContain('R0UT1NGKEY');
+    expect(JSON.parse(rendered.body).routing_key).toBe('…abcd');
   });
 });

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChannel } from '../../src/notify/channels/index.js';
 import { channelSchema, teamSchema } from '../../src/notify/config.js';
-import { FileLedger } from '../../src/notify/ledger.js';
+import { FileLedger, RUN_OWNER, SqliteLedger } from '../../src/notify/ledger.js';
+import { SqliteStore } from '../../src/store/index.js';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { Notifier, type NotifierOptions } from '../../src/notify/notifier.js';
 import { analysed, fakeClock, type Receiver, startReceiver } from './support.js';
 
@@ -89,6 +92,67 @@ describe('notifier', () => {
     // A route naming its owner reaches that team even when account and tags do not match.
     await n.notify(nobody.finding, nobody.analysis, { team: 'payments' });
     expect(hook.requests.map((r) => r.path)).toEqual(['/payments', '/web', '/default', '/payments']);
+  });
+
+  it('names webhook recipients by logical id, retries with the URL configured now, and never shows a configured URL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-ledger-'));
+    dirs.push(dir);
+    // The service echoes the path it was called on, as some do in their errors.
+    const { hook, make } = await setup({});
+    const failing = (path: string) => (path.includes('T0SECRET') ? { status: 404, body: `no hook at ${path}` } : { status: 200, body: 'ok' });
+    const ledger = () => new SqliteLedger(new SqliteStore(join(dir, 'state.sqlite')));
+    const teamsAt = (path: string) => ({ payments: teamSchema.parse({ accounts: ['111122223333'], recipients: { hook: [`${hook.url}${path}`, `${hook.url}/second`] } }) });
+    hook.answers.push(failing('/payments/T0SECRET/B0SECRET'));
+    const x = await analysed('UnauthorizedAccess:EC2/SSHBruteForce', { account: '111122223333' });
+    const first = make({ teams: teamsAt('/payments/T0SECRET/B0SECRET'), ledger: ledger(), retry: { retries: 0, baseMs: 1, maxMs: 1 } });
+    const outcomes = await first.notify(x.finding, x.analysis);
+    await first.close();
+    expect(outcomes.map((o) => [o.recipient, o.status])).toEqual([['team:payments', 'failed'], ['team:payments#2', 'sent']]);
+    expect(outcomes[0]?.error).toMatch(/^webhook answered 404: no hook at …/);
+    expect(JSON.stringify(outcomes)).not.toContain('SECRET');
+    expect(readFileSync(join(dir, 'state.sqlite')).toString('latin1')).not.toContain('SECRET');
+    // The team's URL is corrected: the kept message goes there, with its first delivery id.
+    const second = make({ teams: teamsAt('/payments/fixed'), ledger: ledger() });
+    expect((await second.retryFailed()).map((o) => [o.recipient, o.status])).toEqual([['team:payments', 'sent']]);
+    await second.close();
+    expect(hook.requests.map((r) => r.path)).toEqual(['/payments/T0SECRET/B0SECRET', '/second', '/payments/fixed']);
+    expect(hook.requests[2]?.headers['x-firebreak-delivery']).toBe(hook.requests[0]?.headers['x-firebreak-delivery']);
+    // A recipient no longer configured fails with how to give the message up.
+    hook.answers.push(failing('/T0SECRET'));
+    const y = await analysed('Recon:EC2/PortProbeUnprotectedPort', { account: '111122223333' });
+    const third = make({ teams: teamsAt('/T0SECRET'), ledger: ledger(), retry: { retries: 0, baseMs: 1, maxMs: 1 } });
+    await third.notify(y.finding, y.analysis);
+    await third.close();
+    const fourth = make({ ledger: ledger() });
+    const gone = (await fourth.retryFailed())[0];
+    await fourth.close();
+    expect(gone).toMatchObject({ status: 'failed', recipient: 'team:payments' });
+    expect(gone?.error).toMatch(/recipient team:payments is no longer configured on channel hook; drop the message with `firebreak deliveries --drop msg\|/);
+  });
+
+  it('a message claimed by a live run is not sent again; one left by a run that is gone is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-ledger-'));
+    dirs.push(dir);
+    const { hook, make } = await setup({});
+    const store = new SqliteStore(join(dir, 'state.sqlite'));
+    const ledger = new SqliteLedger(store);
+    const x = await analysed('UnauthorizedAccess:EC2/SSHBruteForce');
+    const y = await analysed('Recon:EC2/PortProbeUnprotectedPort');
+    const probe = make({ ledger: new SqliteLedger(new SqliteStore(join(dir, 'probe.sqlite'))), outbox: join(dir, 'outbox') });
+    const keyOf = async (f: typeof x) => {
+      const [o] = await probe.notify(f.finding, f.analysis);
+      return `msg|${f.finding.fingerprint}|hook|default|${o?.revision}`;
+    };
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const claim = (key: string, owner: string) => ({ key, kind: 'alert' as const, channel: 'hook', recipient: 'default', fingerprint: '', revision: '', severity: 'HIGH' as const, count: 1, status: 'sending' as const, at: new Date().toISOString(), attempts: 0, owner });
+    ledger.put(claim(await keyOf(x), `${hostname()}:${process.ppid}:other-run`));
+    ledger.put(claim(await keyOf(y), `${hostname()}:${dead}:crashed-run`));
+    const n = make({ ledger });
+    expect((await n.notify(x.finding, x.analysis))[0]?.status).toBe('duplicate');
+    expect((await n.notify(y.finding, y.analysis))[0]?.status).toBe('sent');
+    await n.close();
+    expect(hook.requests).toHaveLength(1);
+    expect(RUN_OWNER.startsWith(`${hostname()}:${process.pid}:`)).toBe(true);
   });
 
   it('delivers at most once per (fingerprint, channel, revision), across a restart of the ledger', async () => {

@@ -31,7 +31,8 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(fallback: (req: Received) => Answer = () => ({ status: 200, body: 'ok' })): Promise<Receiver> {
+/** Starts a receiver; each answer waits `delayMs` first (a slow service). */
+export async function startReceiver(fallback: (req: Received) => Answer = () => ({ status: 200, body: 'ok' }), delayMs = 0): Promise<Receiver> {
   const requests: Received[] = [];
   const answers: Answer[] = [];
   const server: Server = createServer((req, res) => {
@@ -41,8 +42,12 @@ export async function startReceiver(fallback: (req: Received) => Answer = () => 
       const received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(received);
       const answer = answers.shift() ?? fallback(received);
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-      res.end(answer.body ?? '');
+      const reply = (): void => {
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+        res.end(answer.body ?? '');
+      };
+      if (delayMs > 0) setTimeout(reply, delayMs);
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -12,7 +12,7 @@ import { controlFinding, guardDutyFinding, securityHubEvent } from '../../src/fi
 import { observe, settle } from '../../src/routing/dedupe.js';
 import { eventOf } from '../../src/routing/event.js';
 import { Router } from '../../src/routing/router.js';
-import { MemoryStore, SqliteStore, type Store } from '../../src/store/index.js';
+import { MemoryStore, SqliteStore, type Store, StoreError } from '../../src/store/index.js';
 import { compilePattern, matchesPattern } from '../../src/routing/pattern/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firebreak-routing-'));
@@ -209,6 +209,31 @@ describe('the SQLite store', () => {
     const again = new SqliteStore(path);
     expect(again.getFinding('closed')?.resolvedAt).toBe('2026-11-02');
     again.close();
+  });
+
+  it('a store held by another run longer than the busy timeout fails with StoreBusy naming the file, not a raw driver error', () => {
+    const path = join(dir, 'busy.db');
+    new SqliteStore(path).close();
+    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+    const holder = new Database(path);
+    holder.exec('BEGIN IMMEDIATE');
+    const store = new SqliteStore(path, { busyTimeoutMs: 50 });
+    try {
+      expect(store.getFinding('x')).toBeUndefined();
+      let error: unknown;
+      try {
+        observe(store, gd('Backdoor:EC2/Spambot'), SETTINGS);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(StoreError);
+      expect(error).toMatchObject({ code: 'StoreBusy' });
+      expect((error as Error).message).toContain(`${path}: another firebreak run held the store`);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+      store.close();
+    }
   });
 
   it('refuses a file that is not a database with a clear error', () => {
