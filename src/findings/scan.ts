@@ -120,11 +120,15 @@ export class DocumentScanner {
     if (this.capture === undefined && this.pageObject === undefined && this.level === 'array') {
       this.out.push({ kind: 'unterminated', text: undefined, line: this.line });
     }
+    const inArray = this.level !== 'top';
     this.level = 'top';
     const c = this.capture ?? this.pageObject;
     if (c !== undefined) {
-      if (c.scalar && !c.overflow) this.finish(c);
-      else this.out.push({ kind: 'unterminated', text: c.overflow || c.discard ? undefined : Buffer.concat(c.parts, c.size).toString('utf8'), line: c.line });
+      if (c.scalar && !c.overflow) {
+        this.finish(c);
+        // `[1, 2` ends inside its last element: the element is read, the array never closed.
+        if (inArray && this.capture === undefined && this.pageObject === undefined) this.out.push({ kind: 'unterminated', text: undefined, line: this.line });
+      } else this.out.push({ kind: 'unterminated', text: c.overflow || c.discard ? undefined : Buffer.concat(c.parts, c.size).toString('utf8'), line: c.line });
       this.capture = undefined;
       this.pageObject = undefined;
     }

@@ -57,6 +57,16 @@ describe('readStream', () => {
     expect(summary(items).map((s) => (s as { e?: string }).e ?? 'ok')).toEqual(['InvalidJson', 'ok', 'ok']);
   });
 
+  it('reports an array cut off inside its last element as unterminated, after the elements before it', async () => {
+    for (const text of ['[1, 2', '[{"a": 1}, tru', '[{"a": 1},\n 12']) {
+      const items = await read(text);
+      const last = items[items.length - 1];
+      expect(last?.kind === 'error' && last.error.message).toMatch(/ends before the value is complete/);
+      expect(items.filter((i) => i.kind === 'error' && /ends before/.test(i.error.message))).toHaveLength(1);
+    }
+    expect(summary(await read('[{"a": 1}, tru')).slice(0, 1)).toEqual([{ v: { a: 1 }, file: 'in.json', index: 0, line: 1 }]);
+  });
+
   it('reports a broken single document once', async () => {
     const items = await read('{\n  "a": 1\n  "b": 2\n}\n');
     expect(summary(items)).toEqual([{ e: 'InvalidJson', file: 'in.json', index: 0, line: 1 }]);
