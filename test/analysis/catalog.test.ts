@@ -105,6 +105,12 @@ describe('catalog loading errors', () => {
     expect(loadWith({ 'a.yaml': valid('a').replace('{{instanceId}}', '{{hostName}}') })).toThrow(/unknown variable \{\{hostName\}\}/);
   });
 
+  it('rejects a command with a backslash right before a value', () => {
+    const step = (command: string) => valid('a').replace('    detail: Look at it.\n', `    detail: Look at it.\n    commands: ['${command}']\n`);
+    expect(loadWith({ 'a.yaml': step('aws ec2 describe-instances --instance-ids {{instanceId}}') })).not.toThrow();
+    expect(loadWith({ 'a.yaml': step('echo "\\{{instanceId}}"') })).toThrow(/steps\[0\]\.commands\[0\]" puts a backslash right before a \{\{value\}\}/);
+  });
+
   it('rejects an unknown action and a target of the wrong kind', () => {
     expect(loadWith({ 'a.yaml': valid('a', 'actions:\n  - action: ec2:explode\n    target: instanceId\n    reason: r\n') })).toThrow(/unknown action "ec2:explode"/);
     expect(loadWith({ 'a.yaml': valid('a', 'actions:\n  - action: ec2:isolate-instance\n    target: remoteIp\n    reason: r\n') })).toThrow(/targets instanceId, not remoteIp/);

@@ -76,6 +76,18 @@ describe('rendering untrusted values', () => {
     expect(render(template, f, 'shell')).toBe(`printf '%s|' 'i-1'\\''2"$x' "i-1'2\\"\\$x"`);
     expect(run(render(template, f, 'shell'))).toBe(`i-1'2"$x|i-1'2"$x|`);
   });
+
+  it('a backslash right before a value cannot escape its quoting, planned or not', () => {
+    const f = finding((raw) => {
+      ((raw.resource as Record<string, Record<string, unknown>>).instanceDetails as Record<string, unknown>).instanceId = "i-1'2\"$x";
+    });
+    const run = (cmd: string): string => execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8' });
+    for (const template of [`printf '%s|' {{#instanceId}}"{{/instanceId}}\\{{instanceId}}{{#instanceId}}"{{/instanceId}}`, `printf '%s|' \\{{instanceId}}`]) {
+      const cmd = render(template, f, 'shell');
+      expect(cmd).not.toMatch(/[\u0000]/);
+      expect(run(cmd)).toBe(`i-1'2"$x|`);
+    }
+  });
 });
 
 describe('playbook analyst', () => {

@@ -67,6 +67,8 @@ function checkTemplates(file: string, pb: Playbook): void {
     for (const name of templateVariables(template)) {
       if (VARIABLES[name] === undefined) fail(file, `field "${field}" uses unknown variable {{${name}}}; known: ${Object.keys(VARIABLES).join(', ')}`);
     }
+    // A backslash before a value would escape the quoting the value is rendered in.
+    if (field.includes('.commands[') && /\\\{\{/.test(template)) fail(file, `field "${field}" puts a backslash right before a {{value}}: it would escape the value's quoting; remove it`);
   }
   pb.actions.forEach((a, i) => {
     const def = findAction(a.action);

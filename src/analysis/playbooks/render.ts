@@ -441,6 +441,9 @@ function renderShellScanning(nodes: readonly Node[], values: FindingValues): str
       i = end;
       continue;
     }
+    // A backslash right before a value would escape the value's own quoting: it is dropped (the
+    // catalog refuses such commands; this keeps any other template safe).
+    if (ch === '\\' && quote !== "'" && marked.charAt(i + 1) === '\u0000') continue;
     const step = quoteStep(marked, i, quote);
     out += marked.slice(i, i + step.width);
     quote = step.quote;
