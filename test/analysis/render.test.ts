@@ -84,7 +84,7 @@ describe('rendering untrusted values', () => {
     const run = (cmd: string): string => execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8' });
     for (const template of [`printf '%s|' {{#instanceId}}"{{/instanceId}}\\{{instanceId}}{{#instanceId}}"{{/instanceId}}`, `printf '%s|' \\{{instanceId}}`]) {
       const cmd = render(template, f, 'shell');
-      expect(cmd).not.toMatch(/[\u0000]/);
+      expect(cmd.includes('\u0000')).toBe(false);
       expect(run(cmd)).toBe(`i-1'2"$x|`);
     }
   });
