@@ -98,23 +98,16 @@ export interface NotifyIo {
  * as delivered; a run that dies before then leaves it to the next run.
  */
 export async function deliver(notifier: Notifier, finding: Finding, analysis: Analysis, routing?: RoutingDecision, router?: Pick<Router, 'delivered'>): Promise<Outcome[]> {
-  if (routing === undefined || (routing.alert && routing.routes.length === 0)) {
-    const outcomes = await notifier.notify(finding, analysis);
-    if (routing !== undefined) settleIfDelivered(router, finding, routing, outcomes);
-    return outcomes;
-  }
+  if (routing === undefined) return notifier.notify(finding, analysis);
   if (!routing.alert) return [];
   const outcomes: Outcome[] = [];
+  if (routing.routes.length === 0) outcomes.push(...(await notifier.notify(finding, analysis)));
   for (const r of routing.routes) {
     outcomes.push(...(await notifier.notify(finding, analysis, { name: r.name, mode: r.mode, ...(r.channels === undefined ? {} : { channels: r.channels }), ...(r.owner === undefined ? {} : { team: r.owner }) })));
   }
-  settleIfDelivered(router, finding, routing, outcomes);
-  return outcomes;
-}
-
-/** Records the alert as told when no message was lost (a failure kept for retry is not lost). */
-function settleIfDelivered(router: Pick<Router, 'delivered'> | undefined, finding: Finding, routing: RoutingDecision, outcomes: readonly Outcome[]): void {
+  // Told once no message was lost (a failure kept for retry is not lost).
   if (outcomes.every((o) => o.status !== 'failed' || o.kept === true)) router?.delivered(finding, routing);
+  return outcomes;
 }
 
 /**

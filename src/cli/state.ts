@@ -5,9 +5,9 @@
  * (`.firebreak/state.db`, `.firebreak/deliveries.jsonl`) are taken over once.
  */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { FirebreakConfig } from '../config/schema.js';
-import { type DeliveryLedger, type DeliveryRecord, FileLedger, SqliteLedger } from '../notify/ledger.js';
+import { type DeliveryLedger, FileLedger, SqliteLedger } from '../notify/ledger.js';
 import { SqliteStore, StoreError } from '../store/index.js';
 
 /** The state file, relative to the configuration's directory. */
@@ -36,7 +36,7 @@ function isJsonLines(file: string): boolean {
  * default (`state.db` beside it) does, that one is renamed into place first.
  */
 export function openState(path: string, log: (line: string) => void = () => {}): SqliteStore {
-  if (!existsSync(path) && path.endsWith(DEFAULT_STATE.slice('.firebreak'.length))) {
+  if (!existsSync(path) && basename(path) === basename(DEFAULT_STATE)) {
     const legacy = join(dirname(path), 'state.db');
     if (existsSync(legacy)) {
       for (const suffix of ['', '-wal', '-shm']) if (existsSync(legacy + suffix)) renameSync(legacy + suffix, path + suffix);
@@ -52,14 +52,9 @@ export function openState(path: string, log: (line: string) => void = () => {}):
 /** Imports an earlier JSON Lines ledger into an empty SQLite ledger, then renames it aside. */
 function importLegacy(ledger: SqliteLedger, file: string, log: (line: string) => void): void {
   if (!existsSync(file) || !ledger.isEmpty()) return;
-  const old = new FileLedger(file);
-  let n = 0;
-  for (const status of ['sent', 'failed', 'queued', 'suppressed', 'digested', 'sending'] as const) {
-    for (const r of old.byStatus(status)) {
-      ledger.put(r as DeliveryRecord);
-      n += 1;
-    }
-  }
+  const records = new FileLedger(file).all();
+  for (const r of records) ledger.put(r);
+  const n = records.length;
   renameSync(file, `${file}.imported`);
   log(`firebreak: imported ${n} deliveries from ${file} into the state store (the old file is now ${file}.imported)`);
 }

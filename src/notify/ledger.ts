@@ -80,6 +80,14 @@ export function claimable(record: DeliveryRecord | undefined): boolean {
   return record === undefined || record.status === 'failed' || (record.status === 'sending' && claimAbandoned(record));
 }
 
+/** The claim itself (see `DeliveryLedger.claim`); atomic when run inside the ledger's transaction. */
+function takeClaim(ledger: Pick<DeliveryLedger, 'get' | 'put'>, record: DeliveryRecord): DeliveryRecord | undefined {
+  const standing = ledger.get(record.key);
+  if (!claimable(standing)) return standing;
+  ledger.put({ ...record, status: 'sending', owner: RUN_OWNER });
+  return undefined;
+}
+
 /** Storage of delivery records. */
 export interface DeliveryLedger {
   get(key: string): DeliveryRecord | undefined;
@@ -120,14 +128,16 @@ export class MemoryLedger implements DeliveryLedger {
   }
 
   claim(record: DeliveryRecord): DeliveryRecord | undefined {
-    const standing = this.get(record.key);
-    if (!claimable(standing)) return standing;
-    this.put({ ...record, status: 'sending', owner: RUN_OWNER });
-    return undefined;
+    return takeClaim(this, record);
   }
 
   byStatus(status: DeliveryStatus): DeliveryRecord[] {
     return [...this.records.values()].filter((r) => r.status === status);
+  }
+
+  /** Every record, least recently changed first. */
+  all(): DeliveryRecord[] {
+    return [...this.records.values()];
   }
 
   drop(key: string): boolean {
@@ -219,12 +229,7 @@ export class SqliteLedger implements DeliveryLedger {
   }
 
   claim(record: DeliveryRecord): DeliveryRecord | undefined {
-    return this.store.transaction(() => {
-      const standing = this.get(record.key);
-      if (!claimable(standing)) return standing;
-      this.put({ ...record, status: 'sending', owner: RUN_OWNER });
-      return undefined;
-    });
+    return this.store.transaction(() => takeClaim(this, record));
   }
 
   byStatus(status: DeliveryStatus): DeliveryRecord[] {

@@ -32,10 +32,13 @@ export interface DedupeResult {
   lastSeen: string;
   incident: { id: string; findings: number; new: boolean };
   /** What to record once the alert is delivered: its time and score (nulls: the open alert was closed). */
-  settle: { at: string | null; score: number | null } | null;
+  settle: PendingAlert | null;
 }
 
-/** An alert decided earlier in this run and not yet delivered: counts as told for repeats. */
+/**
+ * An alert's time and score as recorded once it is delivered; before that, an alert this run
+ * decided, which counts as told for repeats in the same run.
+ */
 export interface PendingAlert {
   at: string | null;
   score: number | null;
@@ -74,8 +77,9 @@ function joinIncident(store: Store, finding: Finding, window: number): { inciden
  * A finding that reports its resolution: recorded as resolved; it "alerts" only to close an alert
  * that is open (so channels post a resolved update in its thread), never as a new one.
  */
-function resolve(store: Store, finding: Finding, known: FindingRecord | undefined, open: boolean, settings: DedupeSettings): DedupeResult {
+function resolve(store: Store, finding: Finding, known: FindingRecord | undefined, settings: DedupeSettings): DedupeResult {
   const at = finding.lastSeen;
+  const open = known !== undefined && known.alertedAt !== null;
   const base = known ?? { fingerprint: finding.fingerprint, firstSeen: finding.firstSeen, lastSeen: at, count: finding.count, occurrences: 0, alertedAt: null, alertedScore: null, incidentId: joinIncident(store, finding, settings.incidentWindow).incident.id };
   const record: FindingRecord = {
     ...base,
@@ -112,7 +116,7 @@ export function observe(store: Store, finding: Finding, settings: DedupeSettings
     const known = stored === undefined || pending === undefined ? stored : { ...stored, alertedAt: pending.at, alertedScore: pending.score };
     const at = finding.lastSeen;
     const score = finding.severity.score;
-    if (finding.resolved !== undefined) return resolve(store, finding, known, known !== undefined && known.alertedAt !== null, settings);
+    if (finding.resolved !== undefined) return resolve(store, finding, known, settings);
     if (known === undefined) {
       const { incident, isNew } = joinIncident(store, finding, settings.incidentWindow);
       const record: FindingRecord = {

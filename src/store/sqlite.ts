@@ -98,11 +98,19 @@ function driver(): typeof BetterSqlite3 {
   }
 }
 
+/** The driver's error code (`SQLITE_BUSY`, …), or '' for any other error. */
+const sqliteCode = (err: unknown): string => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : '';
+};
+
+/** Whether the driver gave up waiting for another connection's lock. */
+const isBusy = (err: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test(sqliteCode(err));
+
 /** A driver error as a coded `StoreError` naming the file and what was being done; other errors as they are. */
 export function storeError(path: string, doing: string, err: unknown, waitedMs = BUSY_TIMEOUT_MS): Error {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (err instanceof StoreError || typeof code !== 'string' || !code.startsWith('SQLITE_')) return err instanceof Error ? err : new Error(String(err));
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+  if (err instanceof StoreError || sqliteCode(err) === '') return err instanceof Error ? err : new Error(String(err));
+  if (isBusy(err)) {
     return new StoreError(`${path}: another firebreak run held the store for more than ${waitedMs / 1000} s while ${doing}; try again when it has finished`, { cause: err, code: 'StoreBusy' });
   }
   return new StoreError(`${path}: ${doing}: ${(err as Error).message}`, { cause: err });
@@ -139,7 +147,7 @@ export class SqliteStore implements Store {
       if ((this.db.pragma('user_version', { simple: true }) as number) !== SCHEMA_VERSION) this.db.transaction(upgrade).immediate();
     } catch (err) {
       if (err instanceof StoreError) throw err;
-      if (/^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code))) throw storeError(path, 'opening it', err, this.busyTimeoutMs);
+      if (isBusy(err)) throw storeError(path, 'opening it', err, this.busyTimeoutMs);
       throw new StoreError(`${path}: cannot open the SQLite store: ${(err as Error).message}`, { cause: err });
     }
     this.stmts = {
