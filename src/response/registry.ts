@@ -2,15 +2,17 @@
  * The action registry: every remediation action keyed by its `service:verb-object` name. Asking
  * for an unknown name fails with the list of valid ones.
  */
-import { ec2Actions } from './actions/ec2.js';
+import { ec2InstanceActions } from './actions/ec2.js';
 import { iamActions } from './actions/iam.js';
+import { blockIpNacl, revokePublicIngress } from './actions/network.js';
 import { otherActions } from './actions/others.js';
+import { s3Actions } from './actions/s3.js';
 import type { ActionDefinition } from './actions/types.js';
 
 export type { ActionDefinition, Risk, TargetKind } from './actions/types.js';
 
 const REGISTRY: ReadonlyMap<string, ActionDefinition> = new Map(
-  [...ec2Actions, ...iamActions, ...otherActions].map((a) => [a.name, a] as const),
+  [...ec2InstanceActions, revokePublicIngress as ActionDefinition, blockIpNacl as ActionDefinition, ...iamActions, ...s3Actions, ...otherActions].map((a) => [a.name, a] as const),
 );
 
 /** Raised for an action name that is not in the registry. */

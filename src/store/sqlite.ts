@@ -12,7 +12,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { StoreError } from './errors.js';
 import type { FindingRecord, IncidentRecord, Store } from './types.js';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 /** How long a run waits for another to release the write lock. */
 export const BUSY_TIMEOUT_MS = 10_000;
@@ -55,6 +55,23 @@ CREATE TABLE IF NOT EXISTS deliveries (
   record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries (status, at);
+CREATE TABLE IF NOT EXISTS executions (
+  id TEXT PRIMARY KEY,
+  key TEXT NOT NULL,
+  account TEXT NOT NULL,
+  status TEXT NOT NULL,
+  counts INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS executions_by_key ON executions (key, status);
+CREATE INDEX IF NOT EXISTS executions_by_account ON executions (account, created_at);
+CREATE TABLE IF NOT EXISTS approvals (
+  plan_hash TEXT PRIMARY KEY,
+  key TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  record TEXT NOT NULL
+);
 `;
 
 /** From schema 1: resolved findings were those with neither alert time nor score. */
