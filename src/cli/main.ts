@@ -14,6 +14,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   process.exit(EXIT_FAILURE);
 });
 
+// The SDK warns on Node 20 about its releases of 2027; the versions this package locks support it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   program.exitOverride();
