@@ -129,7 +129,8 @@ export class AwsSession {
           ...(credentials === undefined ? {} : { credentials }),
           ...(endpoint === undefined ? {} : { endpoint }),
           ...(endpoint !== undefined && service === 's3' ? { forcePathStyle: true } : {}),
-          ...(endpoint !== undefined && service === 's3control' ? { disableHostPrefix: true } : {}),
+          // S3 Control puts the account id in front of the host, which an emulator's address cannot take.
+          ...(endpoint !== undefined && service === 's3control' ? { disableHostPrefix: true, endpointProvider: () => ({ url: new URL(endpoint) }) } : {}),
         }),
       );
       this.clients.set(key, client);

@@ -25,7 +25,9 @@ async function freePort(): Promise<number> {
 /** Starts moto server and waits (at most 60 s) until it answers. */
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
-  const child: ChildProcess = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // AWS managed policies (AWSDenyAll, ReadOnlyAccess) exist only when moto is asked to load them.
+  const env = { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' };
+  const child: ChildProcess = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {
     stderr = (stderr + c.toString()).slice(-4000);
