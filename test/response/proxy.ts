@@ -31,10 +31,6 @@ function operationOf(req: IncomingMessage, body: string): string {
   return action ?? `${req.method ?? 'GET'} ${new URL(req.url ?? '/', 'http://x').pathname}`;
 }
 
-/** A query-protocol (EC2, IAM, RDS, STS) error body. */
-export const queryError = (code: string, message: string): string =>
-  `<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>`;
-
 /** An EC2 error body (EC2 uses its own envelope). */
 export const ec2Error = (code: string, message: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>proxy</RequestID></Response>`;
