@@ -14,7 +14,11 @@ import { type CliRouting, buildRouting, wantsRouting } from './routing.js';
 import { MESSAGE_STYLES, type MessageStyle } from '../notify/types.js';
 import { runMatch, runTestPattern } from './patterns.js';
 import { runDeliveries } from './deliveries.js';
-import { openLedger, statePath } from './state.js';
+import { openLedger, openState, statePath } from './state.js';
+import { type ResponseFlags, runAct, runExecutions, runPlan, runRollback, setupResponse } from './respond.js';
+import { iamPolicy } from '../response/iam-policy.js';
+import { SqliteExecutionLog } from '../response/log.js';
+import { UnknownActionError } from '../response/registry.js';
 
 /** Builds the notifier of `triage --notify` and `notify` from their flags. */
 function notifyOption(opts: NotifyFlags & { style?: string; flushDigests?: boolean }) {
@@ -145,6 +149,96 @@ export function buildProgram(): Command {
         process.stderr.write(`${line}\n`);
       };
       process.exitCode = runDeliveries(openLedger(where, log), { format: opts.format, drop: opts.drop ?? [], where }, process);
+    });
+
+  const log = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  const addResponseOptions = (command: Command): Command =>
+    command
+      .option('--config <file>', `configuration file: routes and the response: policy (default: ${DEFAULT_CONFIG} when present)`)
+      .option('--state <file>', 'the state store holding executions and approvals (default: .firebreak/firebreak.sqlite beside the configuration)')
+      .option('--endpoint-url <url>', "send every AWS call to this URL, like the AWS CLI's --endpoint-url");
+  /** Runs `fn` with the engine the flags describe, closing it after. */
+  const withResponse = async (opts: ResponseFlags, fn: (setup: ReturnType<typeof setupResponse>) => Promise<number>): Promise<void> => {
+    const setup = setupResponse(loadConfig(opts.config), opts, log);
+    try {
+      process.exitCode = await fn(setup);
+    } finally {
+      setup.close();
+    }
+  };
+
+  const planCommand = program
+    .command('plan')
+    .description('triage findings, then plan every proposed action with read-only AWS calls: before, the exact calls, after, and the decision')
+    .argument('[files...]', 'input files; stdin when none or "-"')
+    .addOption(new Option('-f, --format <format>', 'plans for people, or one JSON line per (finding, action, target)').choices(['text', 'json']).default('text'));
+  addAnalystOptions(addResponseOptions(planCommand))
+    .addHelpText('after', '\nNothing is changed. Exit status: 0 every plan was made, 2 some were refused (target gone, access denied, protected, notify-only) or input was rejected.\nSee docs/response.md.')
+    .action(async (files: string[], opts: ResponseFlags & AnalystFlags & { format: 'json' | 'text' }) => {
+      const analyst = await buildAnalyst(opts, log);
+      await withResponse(opts, (setup) => runPlan(files, { format: opts.format, analyst, setup }, process));
+    });
+
+  const actCommand = program
+    .command('act')
+    .description('execute the proposed actions of the findings: plan, approve (--yes or on a terminal), execute, verify; one JSON line per action')
+    .argument('[files...]', 'input files; stdin when none or "-"')
+    .option('--action <name>', 'only this action (e.g. ec2:isolate-instance)')
+    .option('--target <id>', 'only this target (e.g. i-0123456789abcdef0)')
+    .option('--yes', 'approve every selected action without asking')
+    .option('--update-findings', 'write Workflow.Status RESOLVED and a note back to Security Hub after a verified remediation');
+  addAnalystOptions(addResponseOptions(actCommand))
+    .addHelpText('after', '\nEach (finding, action, target) runs at most once: a repeat answers "duplicate" with the first execution id.\nExit status: 0 all succeeded or already done, 2 some refused or declined, 1 some failed (what they changed was undone).\nSee docs/response.md.')
+    .action(async (files: string[], opts: ResponseFlags & AnalystFlags & { action?: string; target?: string; yes?: boolean }) => {
+      const analyst = await buildAnalyst(opts, log);
+      await withResponse(opts, (setup) => runAct(files, { analyst, setup, yes: opts.yes === true, ...(opts.action === undefined ? {} : { action: opts.action }), ...(opts.target === undefined ? {} : { target: opts.target }) }, process));
+    });
+
+  addResponseOptions(program.command('rollback').description('restore the recorded before-state of an execution').argument('<execution>', 'the execution id (see firebreak executions)').option('--yes', 'roll back without asking'))
+    .addHelpText('after', '\nPrints {"execution", "status": "rolled-back"|"failed"|"not-reversible", "reason"}. Exit status: 0 rolled back, 1 failed, 2 not reversible, unknown or not confirmed.')
+    .action(async (id: string, opts: ResponseFlags & { yes?: boolean }) => {
+      await withResponse(opts, (setup) => runRollback(id, { setup, yes: opts.yes === true }, process));
+    });
+
+  program
+    .command('executions')
+    .description('the audit trail: every execution with who approved it, its plan, before, after, verification and rollback')
+    .option('--config <file>', `configuration file (default: ${DEFAULT_CONFIG} when present)`)
+    .option('--state <file>', 'the state store (default: .firebreak/firebreak.sqlite beside the configuration)')
+    .addOption(new Option('-f, --format <format>', 'lines for people or JSON Lines').choices(['text', 'json']).default('text'))
+    .action((opts: { config?: string; state?: string; format: 'json' | 'text' }) => {
+      const loaded = loadConfig(opts.config);
+      const where = statePath(loaded?.config, loaded?.dir ?? '.', opts.state);
+      if (!existsSync(where)) {
+        process.stderr.write(`firebreak: no state store at ${where}: nothing has been executed from here yet\n`);
+        return;
+      }
+      const executions = new SqliteExecutionLog(openState(where, log));
+      try {
+        process.exitCode = runExecutions(executions, opts.format, process);
+      } finally {
+        executions.close();
+      }
+    });
+
+  program
+    .command('iam-policy')
+    .description('print the IAM policy document the response actions need, built from the permissions each declares')
+    .option('--actions <names>', 'comma-separated action names (default: every action)')
+    .option('--config <file>', `configuration file: adds sts:AssumeRole for response.assumeRole and Security Hub write-back for response.updateFindings (default: ${DEFAULT_CONFIG} when present)`)
+    .action((opts: { actions?: string; config?: string }) => {
+      const response = loadConfig(opts.config)?.config.response;
+      const names = (opts.actions ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+      try {
+        const doc = iamPolicy(names, { ...(response?.assumeRole === undefined ? {} : { assumeRole: response.assumeRole.name }), updateFindings: response?.updateFindings === true });
+        process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      } catch (err) {
+        if (!(err instanceof UnknownActionError)) throw err;
+        process.stderr.write(`firebreak: --actions: ${err.message}\n`);
+        process.exitCode = 2;
+      }
     });
 
   program

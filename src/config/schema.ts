@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { notifySchema } from '../notify/config.js';
+import { responseSchema } from '../response/policy.js';
 import { checkRouting, routingSchema } from '../routing/config.js';
 
 export const configSchema = z
@@ -11,6 +12,7 @@ export const configSchema = z
     version: z.literal(1).optional(),
     ...notifySchema,
     ...routingSchema,
+    response: responseSchema.optional(),
   })
   .superRefine((config, ctx) => checkRouting(config, ctx));
 

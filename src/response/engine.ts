@@ -103,6 +103,16 @@ export class ResponseEngine {
     this.log.approve({ planHash: planned.planHash, key: executionKey(planned.fingerprint, planned.action, planned.target), approvedBy: by, approvedAt: at.toISOString(), expiresAt: new Date(at.getTime() + this.policy.approvalTtl).toISOString() });
   }
 
+  /** Records that `planned` was not executed (refused, or declined by `by`); a done action answers duplicate. */
+  decline(planned: PlanResult, by: string, reason: string): ExecutionOutcome {
+    const key = executionKey(planned.fingerprint, planned.action, planned.target);
+    const held = this.log.holder(key);
+    if (held !== undefined) return duplicateOf(held);
+    const r = { ...this.record(planned, key, by), status: 'refused' as const, reason };
+    this.log.put(r);
+    return r;
+  }
+
   /**
    * Executes `p` as `approver` allows: never twice per (fingerprint, action, target), never on a
    * stale or expired approval, within the blast radius; verifies by reading back, and undoes

@@ -71,7 +71,7 @@ const rank = (r: Risk): number => RISKS.indexOf(r);
 export function decide(policy: ResponsePolicy, mode: ResponseMode, route: string | undefined, action: { name: string; risk: Risk }): Decision {
   const where = route === undefined ? 'no route' : `route "${route}"`;
   if (mode === 'notify') return { decision: 'refused', reason: `notify-only: ${where} tells people and proposes no action` };
-  if (mode === 'propose') return { decision: 'propose', reason: `${where} asks for approval` };
+  if (mode === 'propose') return { decision: 'propose', reason: route === undefined ? 'proposed for approval (no route decides otherwise)' : `${where} asks for approval` };
   if (action.risk === 'disruptive' && !policy.autoDisruptive.includes(action.name)) {
     return { decision: 'propose', reason: `${action.name} is disruptive: never automatic unless listed in response.autoDisruptive` };
   }

@@ -9,7 +9,7 @@ import { otherActions } from './actions/others.js';
 import { s3Actions } from './actions/s3.js';
 import type { ActionDefinition } from './actions/types.js';
 
-export type { ActionDefinition, Risk, TargetKind } from './actions/types.js';
+export type { ActionDeclaration, ActionDefinition, Risk, TargetKind } from './actions/types.js';
 
 const REGISTRY: ReadonlyMap<string, ActionDefinition> = new Map(
   [...ec2InstanceActions, revokePublicIngress as ActionDefinition, blockIpNacl as ActionDefinition, ...iamActions, ...s3Actions, ...otherActions].map((a) => [a.name, a] as const),
