@@ -46,6 +46,8 @@ export interface AwsOptions {
   assumeRole?: { name: string; externalId?: string };
   /** Attempts per call, throttling retries included (the SDK's standard retry mode). */
   maxAttempts?: number;
+  /** Sees every operation before it is sent (tests check calls against declared permissions). */
+  onCall?: (operation: string) => void;
 }
 
 /** Calls AWS in one account and region. */
@@ -140,6 +142,7 @@ export class AwsSession {
 
   private async send(service: Service, name: string, input: Record<string, unknown>, region: string, credentials: (() => Promise<Credentials>) | undefined, where: string): Promise<Record<string, unknown>> {
     const operation = `${service}:${name}`;
+    this.options.onCall?.(operation);
     try {
       const mod = (await SERVICES[service].load()) as unknown as Record<string, unknown>;
       const Command = mod[`${name}Command`] as Ctor<unknown> | undefined;

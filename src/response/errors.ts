@@ -7,7 +7,8 @@
  * `ActionRefused`: the action cannot be applied to this target as it is (why is said).
  * `ExecutionNotFound`: no execution has that id.
  */
-export type ResponseErrorCode = 'AwsCredentialsMissing' | 'AccessDenied' | 'Throttled' | 'TargetNotFound' | 'AwsCallFailed' | 'ActionRefused' | 'ExecutionNotFound';
+export const RESPONSE_ERROR_CODES = ['AwsCredentialsMissing', 'AccessDenied', 'Throttled', 'TargetNotFound', 'AwsCallFailed', 'ActionRefused', 'ExecutionNotFound'] as const;
+export type ResponseErrorCode = (typeof RESPONSE_ERROR_CODES)[number];
 
 export class ResponseError extends Error {
   constructor(
@@ -28,11 +29,19 @@ const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOp
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown', 'RequestThrottled', 'RequestThrottledException', 'ProvisionedThroughputExceededException']);
 const GONE = /NotFound|NoSuch(Entity|Bucket|Key)|Nonexistent|DBInstanceNotFound|DBSnapshotNotFound|ResourceNotFoundException|TrailNotFound/;
 
-/** The IAM action behind an API call: `ec2:DescribeInstances`; S3 Control's account calls are `s3:…Account…`. */
+/** API operations whose IAM action has another name. */
+const PERMISSION_NAMES: Readonly<Record<string, string>> = {
+  's3:GetPublicAccessBlock': 's3:GetBucketPublicAccessBlock',
+  's3:PutPublicAccessBlock': 's3:PutBucketPublicAccessBlock',
+  's3:DeletePublicAccessBlock': 's3:PutBucketPublicAccessBlock',
+  's3control:GetPublicAccessBlock': 's3:GetAccountPublicAccessBlock',
+  's3control:PutPublicAccessBlock': 's3:PutAccountPublicAccessBlock',
+  's3control:DeletePublicAccessBlock': 's3:PutAccountPublicAccessBlock',
+};
+
+/** The IAM action an API call needs: `ec2:DescribeInstances`; S3's public access block calls by their IAM names. */
 export function permissionOf(operation: string): string {
-  const [service = '', name = ''] = operation.split(':');
-  if (service === 's3control') return `s3:${name.replace('PublicAccessBlock', 'AccountPublicAccessBlock')}`;
-  return operation;
+  return PERMISSION_NAMES[operation] ?? operation;
 }
 
 /** Any error of the SDK, as a `ResponseError` saying what `operation` needed. */

@@ -2,6 +2,8 @@
 import { expect } from 'vitest';
 import type { Finding, Resource } from '../../src/findings/model.js';
 import { AwsSession } from '../../src/response/aws.js';
+import { permissionOf } from '../../src/response/errors.js';
+import { getAction } from '../../src/response/registry.js';
 import { type Proposal, ResponseEngine } from '../../src/response/engine.js';
 import { type ExecutionLog, MemoryExecutionLog } from '../../src/response/log.js';
 import { type ResponsePolicy, responseSchema } from '../../src/response/policy.js';
@@ -34,10 +36,16 @@ export async function motoWithCredentials(): Promise<Moto> {
   };
 }
 
-/** An engine on `endpoint` with the policy's defaults overridden by `policy`. */
+/** The operations each engine called. */
+const operations = new WeakMap<ResponseEngine, Set<string>>();
+
+/** An engine on `endpoint` with the policy's defaults overridden by `policy`; it remembers the operations it called. */
 export function engineOn(endpoint: string, policy: Partial<Record<keyof ResponsePolicy, unknown>> = {}, log: ExecutionLog = new MemoryExecutionLog(), now?: () => Date): ResponseEngine {
   const parsed = responseSchema.parse(policy);
-  return new ResponseEngine(new AwsSession({ endpoint, ...(parsed.assumeRole === undefined ? {} : { assumeRole: parsed.assumeRole }) }), log, parsed, now);
+  const called = new Set<string>();
+  const engine = new ResponseEngine(new AwsSession({ endpoint, onCall: (op) => called.add(op), ...(parsed.assumeRole === undefined ? {} : { assumeRole: parsed.assumeRole }) }), log, parsed, now);
+  operations.set(engine, called);
+  return engine;
 }
 
 let serial = 0;
@@ -95,5 +103,8 @@ export async function lifecycle(engine: ResponseEngine, p: Proposal, observe: ()
   expect(back.status, back.reason).toBe('rolled-back');
   expect(back.record.rollback?.verified).toBe(true);
   expect(await observe()).toEqual(before);
+  // Every call the action made is covered by the IAM permissions it declares (what iam-policy prints).
+  const declared = getAction(p.action).permissions;
+  for (const op of operations.get(engine) ?? []) if (!op.startsWith('sts:')) expect(declared, `${p.action} calls ${op}`).toContain(permissionOf(op));
   return { before, executed };
 }
