@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/fixtures.js';
 import { IP_ADDRESS } from '../../src/response/actions/types.js';
 import { UnknownActionError, getAction, listActions } from '../../src/response/registry.js';
 
@@ -37,5 +40,13 @@ describe('action registry', () => {
   it('accepts only real IP addresses as block targets', () => {
     for (const ok of ['198.51.100.7', '2001:db8::1', '10.0.0.1']) expect(IP_ADDRESS.test(ok), ok).toBe(true);
     for (const bad of ['0.0.0.0', '256.1.1.1', '1.2.3', 'example.com', '1.2.3.4/0', 'abc']) expect(IP_ADDRESS.test(bad), bad).toBe(false);
+  });
+
+  it.each(listActions().map((a) => [a.name, a] as const))('%s is documented in docs/response.md with its risk and every permission', (name, a) => {
+    const row = readFileSync(join(ROOT, 'docs/response.md'), 'utf8').split('\n').find((l) => l.startsWith(`| \`${name}\` |`));
+    expect(row, name).toBeDefined();
+    expect(row?.split('|')[2]?.trim()).toBe(a.risk);
+    for (const p of a.permissions) expect(row).toContain(`\`${p}\``);
+    expect(row?.includes('Not reversible')).toBe(!a.reversible);
   });
 });

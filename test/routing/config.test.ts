@@ -66,9 +66,18 @@ routes:
     expect(errorOf('dedupe:\n  realertAfter: 1 day\n')).toMatch(/firebreak.yaml:2:17: dedupe.realertAfter: must be a duration like 30m, 1h, 24h or 7d/);
   });
 
+  it('validates the response policy', () => {
+    expect(errorOf('response:\n  maxAutoRisk: disruptive\n')).toMatch(/firebreak.yaml:2:16: response.maxAutoRisk/);
+    expect(errorOf('response:\n  autoDisruptive: [ec2:nuke]\n')).toMatch(/firebreak.yaml:2:20: response.autoDisruptive\[0\]: unknown action "ec2:nuke"; valid actions: ec2:isolate-instance/);
+    expect(errorOf('response:\n  blastRadius: 0\n')).toMatch(/response.blastRadius/);
+    expect(errorOf('response:\n  dryrun: true\n')).toMatch(/dryrun/);
+  });
+
   it('the commented example in the repository loads', () => {
-    const config = parseYamlConfig(readFileSync(`${ROOT}firebreak.example.yaml`, 'utf8'), 'firebreak.example.yaml', configSchema, { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/XXXX' });
+    const config = parseYamlConfig(readFileSync(`${ROOT}firebreak.example.yaml`, 'utf8'), 'firebreak.example.yaml', configSchema, { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/XXXX', FIREBREAK_EXTERNAL_ID: 'ext-1' });
     expect(config.routes.length).toBeGreaterThanOrEqual(3);
     expect(config.mutes.length).toBeGreaterThanOrEqual(1);
+    expect(config.response?.assumeRole).toEqual({ name: 'firebreak-remediation', externalId: 'ext-1' });
+    expect(config.response?.approvalTtl).toBe(86_400_000);
   });
 });
