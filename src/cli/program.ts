@@ -27,11 +27,13 @@ function notifyOption(opts: NotifyFlags & { style?: string; flushDigests?: boole
   return { notifier: built.notifier, flushAll: opts.flushDigests === true || opts.outbox !== undefined, ...(built.statePath === undefined ? {} : { statePath: built.statePath }) };
 }
 
+/** Writes one line of news (a note, a warning) on stderr. */
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
 /** The analyst the flags name, and the route stage when the configuration has routes, mutes or de-duplication. */
 async function analystAndRouting(opts: AnalystFlags & { config?: string; state?: string; outbox?: string }): Promise<{ analyst: CliAnalyst; routing?: CliRouting }> {
-  const log = (line: string): void => {
-    process.stderr.write(`${line}\n`);
-  };
   const analyst = await buildAnalyst(opts, log);
   const loaded = loadConfig(opts.config);
   if (loaded === undefined || !wantsRouting(loaded.config)) return { analyst };
@@ -145,15 +147,9 @@ export function buildProgram(): Command {
         process.exitCode = opts.drop === undefined ? 0 : 2;
         return;
       }
-      const log = (line: string): void => {
-        process.stderr.write(`${line}\n`);
-      };
       process.exitCode = runDeliveries(openLedger(where, log), { format: opts.format, drop: opts.drop ?? [], where }, process);
     });
 
-  const log = (line: string): void => {
-    process.stderr.write(`${line}\n`);
-  };
   const addResponseOptions = (command: Command): Command =>
     command
       .option('--config <file>', `configuration file: routes and the response: policy (default: ${DEFAULT_CONFIG} when present)`)

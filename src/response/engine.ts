@@ -82,7 +82,7 @@ export class ResponseEngine {
     if (this.policy.protectedAccounts.includes(finding.account)) return refuse(`protected: account ${finding.account} is in response.protectedAccounts`, 'protected');
     if (this.isProtected(finding.resources.map((r) => r.tags))) return refuse(`protected: the finding's resource is tagged ${this.policy.protectTag}=true`, 'protected');
     try {
-      const ctx = await this.context(p, def);
+      const ctx = await this.context(def, p.finding, idsOf(p.finding, def, p.target));
       const before = await def.read(ctx, p.target);
       if (this.isProtected([before.tags])) return refuse(`protected: ${p.target} is tagged ${this.policy.protectTag}=true`, 'protected');
       const { calls, after } = await def.plan(ctx, p.target, before);
@@ -152,7 +152,7 @@ export class ResponseEngine {
 
   private async run(p: Proposal, record: ExecutionRecord, plan: Plan): Promise<ExecutionRecord> {
     const def = findAction(p.action) as ActionDefinition;
-    const ctx = await this.context(p, def);
+    const ctx = await this.context(def, p.finding, idsOf(p.finding, def, p.target));
     const outputs: Record<string, unknown> = { execution: { id: record.id, time: this.now().toISOString() } };
     const done = (fields: Partial<ExecutionRecord>): ExecutionRecord => {
       const r = { ...record, outputs, ids: ctx.finding.ids, ...fields, updatedAt: this.now().toISOString() };
@@ -188,8 +188,7 @@ export class ResponseEngine {
     if (rec.status !== 'succeeded' || def === undefined || plan === null) return not(`the execution ${rec.status === 'failed' ? 'failed (what it had done was undone then)' : `is ${rec.status}`}: there is nothing to roll back`);
     if (!def.reversible) return not(def.rollback);
     if (plan.calls.length === 0) return not('the execution changed nothing: the target was already in the after-state');
-    const finding = { id: rec.finding, fingerprint: rec.fingerprint, account: rec.account, region: rec.region, resources: [] } as unknown as Finding;
-    const ctx = await this.context({ finding, action: rec.action, target: rec.target, mode: 'propose' }, def, rec.ids);
+    const ctx = await this.context(def, rec, rec.ids ?? {});
     const at = this.now().toISOString();
     const finish = (status: 'rolled-back' | 'failed', reason: string, calls: Call[], verified: boolean): RollbackOutcome => {
       const r: ExecutionRecord = { ...rec, ...(status === 'rolled-back' ? { status } : {}), rollback: { status, at, by, reason, calls, verified }, updatedAt: at };
@@ -253,9 +252,9 @@ export class ResponseEngine {
   }
 
   /** The context an action runs in: the finding's account and region, its structured ids. */
-  private async context(p: Proposal, def: ActionDefinition, ids?: ActionContext['finding']['ids']): Promise<ActionContext> {
-    const aws = await this.session.caller(p.finding.account, regionFor(def, p.finding.region, this.policy));
-    return { aws, finding: { fingerprint: p.finding.fingerprint, ids: ids ?? idsOf(p.finding, def, p.target) }, settings: actionSettings(this.policy) };
+  private async context(def: ActionDefinition, where: { account: string; region: string; fingerprint: string }, ids: ActionContext['finding']['ids']): Promise<ActionContext> {
+    const aws = await this.session.caller(where.account, regionFor(def, where.region, this.policy));
+    return { aws, finding: { fingerprint: where.fingerprint, ids }, settings: actionSettings(this.policy) };
   }
 
   private record(planned: PlanResult, key: string, by: string): ExecutionRecord {

@@ -70,3 +70,16 @@ export function errorName(err: unknown): string {
   const name = (cause as { name?: unknown } | null)?.name;
   return typeof name === 'string' ? name : '';
 }
+
+/** Whether `err` is one of the AWS errors `names`. */
+export const isAwsError = (err: unknown, ...names: string[]): boolean => names.includes(errorName(err));
+
+/** `fn`'s answer, or `none` when AWS answers with one of the errors `names` (the thing asked for is not there). */
+export async function orAbsent<T, N>(fn: () => Promise<T>, none: N, ...names: string[]): Promise<T | N> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isAwsError(err, ...names)) return none;
+    throw err;
+  }
+}

@@ -85,7 +85,10 @@ export class FindingsWriter {
     for (const [region, list] of this.pending) {
       // One call per (status, note) group, at most 100 findings each.
       const groups = new Map<string, Pending[]>();
-      for (const p of list) groups.set(`${p.status}\u0000${p.note}`, [...(groups.get(`${p.status}\u0000${p.note}`) ?? []), p]);
+      for (const p of list) {
+        const key = `${p.status}\u0000${p.note}`;
+        groups.set(key, [...(groups.get(key) ?? []), p]);
+      }
       for (const group of groups.values()) {
         for (let i = 0; i < group.length; i += BATCH_LIMIT) {
           const batch = group.slice(i, i + BATCH_LIMIT);

@@ -1,5 +1,5 @@
 /** EC2 remediation actions on instances, volumes and snapshots. */
-import { ResponseError, errorName } from '../errors.js';
+import { ResponseError } from '../errors.js';
 import { type Call, ref } from '../plan.js';
 import { ACCOUNT_ID, type ActionContext, type ActionDefinition, type TargetState, tagRecord } from './types.js';
 
@@ -221,8 +221,5 @@ const stop: ActionDefinition<RunState> = {
     return before.state === 'running' && now.state !== 'running' ? [{ operation: 'ec2:StartInstances', input: { InstanceIds: [target] } }] : [];
   },
 };
-
-/** Whether `err` is the AWS error `name`. */
-export const isAwsError = (err: unknown, ...names: string[]): boolean => names.includes(errorName(err));
 
 export const ec2InstanceActions = [isolate, snapshotVolumes, snapshotPrivate, ebsDefault, stop] as readonly ActionDefinition[];

@@ -1,8 +1,7 @@
 /** IAM remediation actions. */
 import { partitionOf } from '../aws.js';
-import { ResponseError } from '../errors.js';
+import { ResponseError, orAbsent } from '../errors.js';
 import { ref } from '../plan.js';
-import { isAwsError } from './ec2.js';
 import { type ActionContext, type ActionDefinition, type TargetState, tagRecord } from './types.js';
 
 const NAME = /^[\w+=,.@-]{1,128}$/;
@@ -11,14 +10,7 @@ const NAME = /^[\w+=,.@-]{1,128}$/;
 export const REVOKE_POLICY = 'firebreak-revoke-older-sessions';
 
 /** `fn`'s answer, or `missing` when IAM says the entity does not exist. */
-async function orMissing<T, M>(fn: () => Promise<T>, missing: M): Promise<T | M> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity', 'NoSuchEntityException')) return missing;
-    throw err;
-  }
-}
+const orMissing = <T, M>(fn: () => Promise<T>, missing: M): Promise<T | M> => orAbsent(fn, missing, 'NoSuchEntity', 'NoSuchEntityException');
 
 interface KeyState extends TargetState {
   user: string;

@@ -1,7 +1,6 @@
 /** Remediation actions for WAF, RDS, Lambda, KMS and CloudTrail. */
-import { ResponseError } from '../errors.js';
+import { ResponseError, isAwsError, orAbsent } from '../errors.js';
 import type { Call } from '../plan.js';
-import { isAwsError } from './ec2.js';
 import { type ActionContext, type ActionDefinition, IP_ADDRESS, type TargetState, hostCidr, tagRecord } from './types.js';
 
 /** How many times a WAF update is tried when another writer changed the IP set in between. */
@@ -158,13 +157,9 @@ const lambdaPrivate: ActionDefinition<LambdaState> = {
   reversible: true,
   async read(ctx, target) {
     const fn = await ctx.aws.call<{ Tags?: Record<string, string> }>('lambda:GetFunction', { FunctionName: target });
-    let policy: { Statement?: Statement[] } = {};
-    try {
-      const r = await ctx.aws.call<{ Policy?: string }>('lambda:GetPolicy', { FunctionName: target });
-      policy = JSON.parse(r.Policy ?? '{}') as { Statement?: Statement[] };
-    } catch (err) {
-      if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
-    }
+    // The function exists (GetFunction said so): "not found" here means it has no policy.
+    const r = await orAbsent(() => ctx.aws.call<{ Policy?: string }>('lambda:GetPolicy', { FunctionName: target }), null, 'ResourceNotFoundException');
+    const policy = JSON.parse(r?.Policy ?? '{}') as { Statement?: Statement[] };
     const statements = [...(policy.Statement ?? [])].sort((a, b) => (a.Sid ?? '').localeCompare(b.Sid ?? ''));
     return { function: target, statements, tags: { ...(fn.Tags ?? {}) } };
   },

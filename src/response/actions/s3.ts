@@ -1,7 +1,7 @@
 /** S3 remediation actions: Block Public Access (bucket and account) and a TLS-only bucket policy. */
 import { partitionOf } from '../aws.js';
+import { orAbsent } from '../errors.js';
 import type { Call } from '../plan.js';
-import { isAwsError } from './ec2.js';
 import { ACCOUNT_ID, type ActionContext, type ActionDefinition, type TargetState, tagRecord } from './types.js';
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -13,23 +13,39 @@ const ALL_ON: Block = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPubl
 /** The four settings as booleans, or null when none are set. */
 const blockOf = (c: Partial<Record<string, unknown>> | undefined): Block | null => (c === undefined ? null : (Object.fromEntries(FLAGS.map((f) => [f, c[f] === true])) as Block));
 
-/** `fn`'s answer, or `none` when S3 says the configuration is not there. */
-async function orNone<T, N>(fn: () => Promise<T>, none: N, ...codes: string[]): Promise<T | N> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (isAwsError(err, ...codes)) return none;
-    throw err;
-  }
-}
-
 async function bucketTags(ctx: ActionContext, bucket: string): Promise<Record<string, string>> {
-  const r = await orNone(() => ctx.aws.call<{ TagSet?: unknown }>('s3:GetBucketTagging', { Bucket: bucket }), null, 'NoSuchTagSet', 'NoSuchTagSetError');
+  const r = await orAbsent(() => ctx.aws.call<{ TagSet?: unknown }>('s3:GetBucketTagging', { Bucket: bucket }), null, 'NoSuchTagSet', 'NoSuchTagSetError');
   return tagRecord(r?.TagSet);
 }
 
 interface BlockState extends TargetState {
   block: Block | null;
+}
+
+/** Where a public access block lives: on a bucket (S3) or on the account (S3 Control). */
+interface BlockScope {
+  service: 's3' | 's3control';
+  key: 'Bucket' | 'AccountId';
+}
+const ON_BUCKET: BlockScope = { service: 's3', key: 'Bucket' };
+const ON_ACCOUNT: BlockScope = { service: 's3control', key: 'AccountId' };
+
+/** The settings of the bucket or account `target`, or null when none are set. */
+async function readBlock(ctx: ActionContext, scope: BlockScope, target: string): Promise<Block | null> {
+  const r = await orAbsent(() => ctx.aws.call<{ PublicAccessBlockConfiguration?: Partial<Block> }>(`${scope.service}:GetPublicAccessBlock`, { [scope.key]: target }), null, 'NoSuchPublicAccessBlockConfiguration');
+  return blockOf(r?.PublicAccessBlockConfiguration);
+}
+
+/** All four settings on, unless they are already. */
+function planBlock<S extends BlockState>(scope: BlockScope, target: string, state: S): { calls: Call[]; after: S } {
+  if (state.block !== null && FLAGS.every((f) => state.block?.[f])) return { calls: [], after: state };
+  return { calls: [{ operation: `${scope.service}:PutPublicAccessBlock`, input: { [scope.key]: target, PublicAccessBlockConfiguration: ALL_ON } }], after: { ...state, block: ALL_ON } };
+}
+
+/** Back to the recorded settings, or to none when there were none. */
+function undoBlock(scope: BlockScope, target: string, before: BlockState): Call[] {
+  if (before.block === null) return [{ operation: `${scope.service}:DeletePublicAccessBlock`, input: { [scope.key]: target } }];
+  return [{ operation: `${scope.service}:PutPublicAccessBlock`, input: { [scope.key]: target, PublicAccessBlockConfiguration: before.block } }];
 }
 
 const blockPublic: ActionDefinition<BlockState & { bucket: string }> = {
@@ -42,17 +58,10 @@ const blockPublic: ActionDefinition<BlockState & { bucket: string }> = {
   permissions: ['s3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock', 's3:GetBucketTagging'],
   reversible: true,
   async read(ctx, target) {
-    const r = await orNone(() => ctx.aws.call<{ PublicAccessBlockConfiguration?: Partial<Block> }>('s3:GetPublicAccessBlock', { Bucket: target }), null, 'NoSuchPublicAccessBlockConfiguration');
-    return { bucket: target, block: blockOf(r?.PublicAccessBlockConfiguration), tags: await bucketTags(ctx, target) };
+    return { bucket: target, block: await readBlock(ctx, ON_BUCKET, target), tags: await bucketTags(ctx, target) };
   },
-  async plan(_ctx, target, state) {
-    if (state.block !== null && FLAGS.every((f) => state.block?.[f])) return { calls: [], after: state };
-    return { calls: [{ operation: 's3:PutPublicAccessBlock', input: { Bucket: target, PublicAccessBlockConfiguration: ALL_ON } }], after: { ...state, block: ALL_ON } };
-  },
-  undo(_ctx, target, before) {
-    if (before.block === null) return [{ operation: 's3:DeletePublicAccessBlock', input: { Bucket: target } }];
-    return [{ operation: 's3:PutPublicAccessBlock', input: { Bucket: target, PublicAccessBlockConfiguration: before.block } }];
-  },
+  plan: async (_ctx, target, state) => planBlock(ON_BUCKET, target, state),
+  undo: (_ctx, target, before) => undoBlock(ON_BUCKET, target, before),
 };
 
 const blockAccount: ActionDefinition<BlockState & { account: string }> = {
@@ -65,17 +74,10 @@ const blockAccount: ActionDefinition<BlockState & { account: string }> = {
   permissions: ['s3:GetAccountPublicAccessBlock', 's3:PutAccountPublicAccessBlock'],
   reversible: true,
   async read(ctx, target) {
-    const r = await orNone(() => ctx.aws.call<{ PublicAccessBlockConfiguration?: Partial<Block> }>('s3control:GetPublicAccessBlock', { AccountId: target }), null, 'NoSuchPublicAccessBlockConfiguration');
-    return { account: target, block: blockOf(r?.PublicAccessBlockConfiguration) };
+    return { account: target, block: await readBlock(ctx, ON_ACCOUNT, target) };
   },
-  async plan(_ctx, target, state) {
-    if (state.block !== null && FLAGS.every((f) => state.block?.[f])) return { calls: [], after: state };
-    return { calls: [{ operation: 's3control:PutPublicAccessBlock', input: { AccountId: target, PublicAccessBlockConfiguration: ALL_ON } }], after: { ...state, block: ALL_ON } };
-  },
-  undo(_ctx, target, before) {
-    if (before.block === null) return [{ operation: 's3control:DeletePublicAccessBlock', input: { AccountId: target } }];
-    return [{ operation: 's3control:PutPublicAccessBlock', input: { AccountId: target, PublicAccessBlockConfiguration: before.block } }];
-  },
+  plan: async (_ctx, target, state) => planBlock(ON_ACCOUNT, target, state),
+  undo: (_ctx, target, before) => undoBlock(ON_ACCOUNT, target, before),
 };
 
 /** The statement `s3:require-tls` adds. */
@@ -106,7 +108,7 @@ const requireTls: ActionDefinition<TlsState> = {
   permissions: ['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:GetBucketTagging'],
   reversible: true,
   async read(ctx, target) {
-    const r = await orNone(() => ctx.aws.call<{ Policy?: string }>('s3:GetBucketPolicy', { Bucket: target }), null, 'NoSuchBucketPolicy');
+    const r = await orAbsent(() => ctx.aws.call<{ Policy?: string }>('s3:GetBucketPolicy', { Bucket: target }), null, 'NoSuchBucketPolicy');
     const policy = r?.Policy === undefined ? null : (JSON.parse(r.Policy) as PolicyDoc);
     return { bucket: target, policy, tags: await bucketTags(ctx, target) };
   },
@@ -127,8 +129,8 @@ const requireTls: ActionDefinition<TlsState> = {
   undo(_ctx, target, _before, now) {
     const statements = (now.policy?.Statement ?? []).filter((s) => s.Sid !== TLS_SID);
     if (now.policy === null || statements.length === now.policy.Statement?.length) return [];
-    const calls: Call[] = statements.length === 0 ? [{ operation: 's3:DeleteBucketPolicy', input: { Bucket: target } }] : [{ operation: 's3:PutBucketPolicy', input: { Bucket: target, Policy: JSON.stringify({ ...now.policy, Statement: statements }) } }];
-    return calls;
+    if (statements.length === 0) return [{ operation: 's3:DeleteBucketPolicy', input: { Bucket: target } }];
+    return [{ operation: 's3:PutBucketPolicy', input: { Bucket: target, Policy: JSON.stringify({ ...now.policy, Statement: statements }) } }];
   },
 };
 
