@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Analysis, Analyst } from '../analysis/types.js';
-import { describePosition } from '../findings/errors.js';
+import { type InputPosition, describePosition } from '../findings/errors.js';
 import { readInputs } from '../findings/read.js';
 import { type TriageStats, triage } from '../pipeline.js';
 import { loadYamlConfig } from '../config/load.js';
@@ -17,7 +17,9 @@ import { MemoryLedger } from '../notify/ledger.js';
 import { Notifier, type Outcome } from '../notify/notifier.js';
 import { Templates } from '../notify/template.js';
 import type { MessageStyle } from '../notify/types.js';
+import { type ResponseStage, strictestMode } from '../response/stage.js';
 import type { Router, RoutingDecision } from '../routing/router.js';
+import { writebackSummary } from './respond.js';
 import { type CliRouting, routingSummary } from './routing.js';
 import { openLedger, statePath as stateFile } from './state.js';
 
@@ -91,33 +93,65 @@ export interface NotifyIo {
   stderr: { write(s: string): unknown };
 }
 
+/** What delivery needs beyond the finding: the router to tell, the response stage, where the finding came from. */
+export interface DeliverContext {
+  router?: Pick<Router, 'delivered'>;
+  stage?: ResponseStage;
+  /** The input file of the finding (`-` for stdin), for the commands messages suggest. */
+  input?: string;
+}
+
 /**
  * Sends one finding as its routing decides: nothing when it is muted, a suppressed repeat or
  * unrouted; once per matching route (its channels, mode and owner); to every channel when there
- * are no routes. Once every message went out (or was kept for retry), `router` records the alert
- * as delivered; a run that dies before then leaves it to the next run.
+ * are no routes. The response stage first decides about its proposed actions under the most
+ * cautious matching route (planning them, executing `auto` ones within the policy), and messages
+ * say what became of each. Once every message went out (or was kept for retry), `router` records
+ * the alert as delivered; a run that dies before then leaves it to the next run.
  */
-export async function deliver(notifier: Notifier, finding: Finding, analysis: Analysis, routing?: RoutingDecision, router?: Pick<Router, 'delivered'>): Promise<Outcome[]> {
-  if (routing === undefined) return notifier.notify(finding, analysis);
-  if (!routing.alert) return [];
+export async function deliver(notifier: Notifier, finding: Finding, analysis: Analysis, routing?: RoutingDecision, ctx: DeliverContext = {}): Promise<Outcome[]> {
+  if (routing !== undefined && !routing.alert) return [];
+  const routes = routing?.routes ?? [];
+  const { mode, route } = strictestMode(routes);
+  const actions = ctx.stage === undefined || analysis.actions.length === 0 ? undefined : await ctx.stage.decide(finding, analysis, mode, route, ctx.input);
+  const noted = actions === undefined ? {} : { actions };
   const outcomes: Outcome[] = [];
-  if (routing.routes.length === 0) outcomes.push(...(await notifier.notify(finding, analysis)));
-  for (const r of routing.routes) {
-    outcomes.push(...(await notifier.notify(finding, analysis, { name: r.name, mode: r.mode, ...(r.channels === undefined ? {} : { channels: r.channels }), ...(r.owner === undefined ? {} : { team: r.owner }) })));
+  if (routes.length === 0) outcomes.push(...(await notifier.notify(finding, analysis, noted)));
+  for (const r of routes) {
+    outcomes.push(...(await notifier.notify(finding, analysis, { name: r.name, mode: r.mode, ...(r.channels === undefined ? {} : { channels: r.channels }), ...(r.owner === undefined ? {} : { team: r.owner }), ...noted })));
   }
   // Told once no message was lost (a failure kept for retry is not lost).
-  if (outcomes.every((o) => o.status !== 'failed' || o.kept === true)) router?.delivered(finding, routing);
+  if (outcomes.every((o) => o.status !== 'failed' || o.kept === true)) {
+    if (routing !== undefined) ctx.router?.delivered(finding, routing);
+    ctx.stage?.told(finding, analysis, actions ?? [], outcomes.some((o) => o.status === 'sent'));
+  }
   return outcomes;
+}
+
+/** An analysed finding on its way to delivery. */
+export interface Deliverable {
+  finding: Finding;
+  analysis: Analysis;
+  routing?: RoutingDecision;
+  position?: InputPosition;
 }
 
 /**
  * Runs a notifier over triage results: retries earlier failures first, notifies each finding,
  * sends due digests (all of them with `flushAll`); `each` sees every outcome as it happens.
  */
-export async function notifyAll(notifier: Notifier, findings: AsyncIterable<{ finding: Finding; analysis: Analysis; routing?: RoutingDecision }>, flushAll: boolean, each: (o: Outcome) => void, router?: Pick<Router, 'delivered'>): Promise<void> {
+export async function notifyAll(notifier: Notifier, findings: AsyncIterable<Deliverable>, flushAll: boolean, each: (o: Outcome) => void, ctx: Omit<DeliverContext, 'input'> = {}): Promise<void> {
   for (const o of await notifier.retryFailed()) each(o);
-  for await (const { finding, analysis, routing } of findings) for (const o of await deliver(notifier, finding, analysis, routing, router)) each(o);
+  for await (const { finding, analysis, routing, position } of findings) {
+    for (const o of await deliver(notifier, finding, analysis, routing, { ...ctx, ...(position === undefined ? {} : { input: position.file }) })) each(o);
+  }
   for (const o of await notifier.flushDigests(flushAll)) each(o);
+}
+
+/** Sends the stage's queued Security Hub updates and says what became of them. */
+export async function reportWriteback(stage: ResponseStage | undefined, stderr: { write(s: string): unknown }): Promise<void> {
+  const report = await stage?.flush();
+  if (report !== undefined) stderr.write(writebackSummary(report));
 }
 
 /** The closing summary of a notify run, with where failures are kept. */
@@ -136,6 +170,8 @@ export interface NotifyRunOptions {
   format: 'text' | 'json';
   /** Routes, mutes and de-duplication from the configuration. */
   routing?: CliRouting;
+  /** The response stage: plans, automatic executions, Security Hub write-back. */
+  stage?: ResponseStage;
 }
 
 /**
@@ -148,7 +184,7 @@ export async function runNotify(files: readonly string[], options: NotifyRunOpti
   const print = (o: Outcome): void => {
     io.stdout.write(options.format === 'json' ? `${JSON.stringify(o)}\n` : `${outcomeLine(o)}\n`);
   };
-  async function* analysed(): AsyncGenerator<{ finding: Finding; analysis: Analysis; routing?: RoutingDecision }> {
+  async function* analysed(): AsyncGenerator<Deliverable> {
     for await (const result of triage(readInputs(files, io.stdin), options.analyst, stats, 1, options.routing?.stage)) {
       if (result.kind === 'finding') yield result;
       else io.stderr.write(`firebreak: ${describePosition(result.position)}: ${result.error.message}\n`);
@@ -163,10 +199,12 @@ export async function runNotify(files: readonly string[], options: NotifyRunOpti
         outcomes.push(o);
         print(o);
       },
-      options.routing?.router,
+      { ...(options.routing === undefined ? {} : { router: options.routing.router }), ...(options.stage === undefined ? {} : { stage: options.stage }) },
     );
+    await reportWriteback(options.stage, io.stderr);
   } finally {
     options.routing?.close();
+    options.stage?.close();
     await options.notifier.close();
   }
   if (options.routing !== undefined) io.stderr.write(routingSummary(options.routing.router.stats));

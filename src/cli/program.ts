@@ -19,12 +19,34 @@ import { type ResponseFlags, runAct, runExecutions, runPlan, runRollback, setupR
 import { iamPolicy } from '../response/iam-policy.js';
 import { SqliteExecutionLog } from '../response/log.js';
 import { UnknownActionError } from '../response/registry.js';
+import { ResponseStage } from '../response/stage.js';
 
-/** Builds the notifier of `triage --notify` and `notify` from their flags. */
-function notifyOption(opts: NotifyFlags & { style?: string; flushDigests?: boolean }) {
+/**
+ * The response stage of a notification run: with `response:` in the configuration it plans each
+ * proposed action and executes those `auto` routes allow (only plans with `--outbox`); with
+ * `--update-findings` (or `response.updateFindings`) it writes back to Security Hub.
+ */
+function responseStage(opts: NotifyFlags & ResponseFlags): ResponseStage {
+  const loaded = loadConfig(opts.config);
+  const commands = { ...(opts.config === undefined ? {} : { config: opts.config }), ...(opts.state === undefined ? {} : { state: opts.state }) };
+  const preview = opts.outbox !== undefined;
+  const writes = !preview && (opts.updateFindings === true || loaded?.config.response?.updateFindings === true);
+  if (loaded?.config.response === undefined && !writes) return new ResponseStage({ commands });
+  const setup = setupResponse(loaded, { ...opts, preview }, log);
+  return new ResponseStage({
+    ...(loaded?.config.response === undefined ? {} : { engine: setup.engine }),
+    preview,
+    ...(setup.writer === undefined || preview ? {} : { writer: setup.writer }),
+    commands,
+    close: setup.close,
+  });
+}
+
+/** Builds the notifier and response stage of `triage --notify` and `notify` from their flags. */
+function notifyOption(opts: NotifyFlags & ResponseFlags & { style?: string; flushDigests?: boolean }) {
   const style = opts.style === 'email-draft' ? ('email-draft' as MessageStyle) : undefined;
   const built = buildNotifier({ ...opts, ...(style === undefined ? {} : { style }) }, undefined);
-  return { notifier: built.notifier, flushAll: opts.flushDigests === true || opts.outbox !== undefined, ...(built.statePath === undefined ? {} : { statePath: built.statePath }) };
+  return { notifier: built.notifier, stage: responseStage(opts), flushAll: opts.flushDigests === true || opts.outbox !== undefined, ...(built.statePath === undefined ? {} : { statePath: built.statePath }) };
 }
 
 /** Writes one line of news (a note, a warning) on stderr. */
@@ -98,7 +120,9 @@ export function buildProgram(): Command {
     .option('--config <file>', `configuration file: routes, mutes, de-duplication, channels (default: ${DEFAULT_CONFIG} when present)`)
     .option('--channel <name...>', 'with --notify: only these configured channels')
     .option('--state <file>', 'the state store: de-duplication and delivery ledger (default: .firebreak/firebreak.sqlite beside the configuration)')
-    .option('--flush-digests', 'with --notify: send queued digests now instead of when their hour or day ends');
+    .option('--flush-digests', 'with --notify: send queued digests now instead of when their hour or day ends')
+    .option('--update-findings', 'with --notify: set Workflow.Status NOTIFIED in Security Hub once people were told (RESOLVED after a verified automatic remediation)')
+    .option('--endpoint-url <url>', "with --notify: send every AWS call (plans, automatic actions, write-back) to this URL, like the AWS CLI's --endpoint-url");
   addAnalystOptions(triageCommand)
     .addHelpText(
       'after',
@@ -107,7 +131,7 @@ export function buildProgram(): Command {
         'Bedrock through the AWS SDK chain (AWS_REGION, credentials, AWS_ENDPOINT_URL_BEDROCK_RUNTIME). See docs/llm.md.\n' +
         'With --notify, a delivery that failed (and is kept for retry) also gives exit status 1. See docs/notify.md.',
     )
-    .action(async (files: string[], opts: { format: Format; color?: boolean; style: Style; notify?: boolean; flushDigests?: boolean } & AnalystFlags & NotifyFlags) => {
+    .action(async (files: string[], opts: { format: Format; color?: boolean; style: Style; notify?: boolean; flushDigests?: boolean } & AnalystFlags & NotifyFlags & ResponseFlags) => {
       const { analyst, routing } = await analystAndRouting(opts);
       const notify = opts.notify === true || opts.outbox !== undefined ? notifyOption(opts) : undefined;
       process.exitCode = await runTriage(files, { format: opts.format, analyst, style: opts.style, ...(notify === undefined ? {} : { notify }), ...(routing === undefined ? {} : { routing }), ...(opts.color === undefined ? {} : { color: opts.color }) }, process);
@@ -123,10 +147,12 @@ export function buildProgram(): Command {
     .addOption(new Option('--style <style>', 'message style: the full report, or the e-mail draft (greeting, summary, steps, signed)').choices(MESSAGE_STYLES))
     .option('--state <file>', 'the state store: de-duplication and delivery ledger (default: .firebreak/firebreak.sqlite beside the configuration)')
     .option('--flush-digests', 'send queued digests now instead of when their hour or day ends')
+    .option('--update-findings', 'set Workflow.Status NOTIFIED in Security Hub once people were told (RESOLVED after a verified automatic remediation)')
+    .option('--endpoint-url <url>', "send every AWS call (plans, automatic actions, write-back) to this URL, like the AWS CLI's --endpoint-url")
     .addOption(new Option('-f, --format <format>', 'outcome lines as text or JSON Lines').choices(['text', 'json']).default('text'));
   addAnalystOptions(notifyCommand)
     .addHelpText('after', '\nExit status: 0 all delivered (or written), 2 some input rejected, 1 a delivery failed (kept for retry) or the tool failed.')
-    .action(async (files: string[], opts: { format: 'text' | 'json'; flushDigests?: boolean } & AnalystFlags & NotifyFlags) => {
+    .action(async (files: string[], opts: { format: 'text' | 'json'; flushDigests?: boolean } & AnalystFlags & NotifyFlags & ResponseFlags) => {
       const { analyst, routing } = await analystAndRouting(opts);
       process.exitCode = await runNotify(files, { ...notifyOption(opts), analyst, format: opts.format, ...(routing === undefined ? {} : { routing }) }, process);
     });

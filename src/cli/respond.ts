@@ -17,6 +17,7 @@ import { ResponseError } from '../response/errors.js';
 import { type ExecutionOutcome, type PlanResult, type Proposal, ResponseEngine } from '../response/engine.js';
 import { type ExecutionLog, type ExecutionRecord, MemoryExecutionLog, SqliteExecutionLog } from '../response/log.js';
 import { DEFAULT_POLICY, type ResponsePolicy } from '../response/policy.js';
+import { strictestMode } from '../response/stage.js';
 import { FindingsWriter, type WritebackReport } from '../response/writeback.js';
 import type { ResponseMode } from '../routing/config.js';
 import { Router } from '../routing/router.js';
@@ -37,6 +38,8 @@ export interface ResponseFlags {
   state?: string;
   endpointUrl?: string;
   updateFindings?: boolean;
+  /** `--outbox`: plans only, kept in memory. */
+  preview?: boolean;
 }
 
 /** The engine of a run and what to close after it. */
@@ -75,7 +78,8 @@ function openLog(path: string, log: (line: string) => void): ExecutionLog {
 export function setupResponse(loaded: { config: FirebreakConfig; dir: string } | undefined, flags: ResponseFlags, log: (line: string) => void): ResponseSetup {
   const policy = loaded?.config.response ?? DEFAULT_POLICY;
   const session = new AwsSession({ ...(flags.endpointUrl === undefined ? {} : { endpoint: flags.endpointUrl }), ...(policy.assumeRole === undefined ? {} : { assumeRole: policy.assumeRole }) });
-  const executions = openLog(statePath(loaded?.config, loaded?.dir ?? '.', flags.state), log);
+  // A preview records nothing: its executions (there are none) and approvals stay in memory.
+  const executions = flags.preview === true ? new MemoryExecutionLog() : openLog(statePath(loaded?.config, loaded?.dir ?? '.', flags.state), log);
   const engine = new ResponseEngine(session, executions, policy);
   const writer = flags.updateFindings === true || policy.updateFindings ? new FindingsWriter(session) : undefined;
   return {
@@ -91,15 +95,8 @@ export function setupResponse(loaded: { config: FirebreakConfig; dir: string } |
   };
 }
 
-const STRICTNESS: readonly ResponseMode[] = ['notify', 'propose', 'auto'];
-
 /** The mode of the most cautious route a finding matches (`propose` when it matches none). */
-export function modeOf(router: Router | undefined, finding: Finding): { mode: ResponseMode; route?: string } {
-  const matched = router?.route(finding).routes ?? [];
-  if (matched.length === 0) return { mode: 'propose' };
-  const strictest = [...matched].sort((a, b) => STRICTNESS.indexOf(a.mode) - STRICTNESS.indexOf(b.mode))[0] as (typeof matched)[number];
-  return { mode: strictest.mode, route: strictest.name };
-}
+export const modeOf = (router: Router | undefined, finding: Finding): { mode: ResponseMode; route?: string } => strictestMode(router?.route(finding).routes ?? []);
 
 /** A router that only matches routes (no mutes, nothing remembered), for the modes. */
 export const routeMatcher = (routes: FirebreakConfig['routes']): Router | undefined => (routes.length === 0 ? undefined : new Router({ routes, mutes: [] }, new MemoryStore()));
@@ -188,13 +185,11 @@ async function ask(io: RespondIo, question: string): Promise<boolean> {
   }
 }
 
-/** Reports what the Security Hub write-back did. */
-async function flushWriteback(writer: FindingsWriter | undefined, io: RespondIo): Promise<WritebackReport | undefined> {
-  if (writer === undefined) return undefined;
-  const report = await writer.flush();
-  for (const f of report.failed) io.stderr.write(`firebreak: Security Hub did not update ${terminalLine(f.id)}: ${terminalLine(f.reason)}\n`);
-  io.stderr.write(`firebreak: Security Hub: ${report.updated} finding(s) updated, ${report.failed.length} not updated${report.skipped > 0 ? `, ${report.skipped} not from Security Hub or GuardDuty (not written)` : ''}\n`);
-  return report;
+/** What a Security Hub write-back did, for stderr: each finding not updated, then the totals. */
+export function writebackSummary(report: WritebackReport): string {
+  const lines = report.failed.map((f) => `firebreak: Security Hub did not update ${terminalLine(f.id)}: ${terminalLine(f.reason)}\n`);
+  lines.push(`firebreak: Security Hub: ${report.updated} finding(s) updated, ${report.failed.length} not updated${report.skipped > 0 ? `, ${report.skipped} not from Security Hub or GuardDuty (not written)` : ''}\n`);
+  return lines.join('');
 }
 
 /** `firebreak act`: exit 0 all succeeded (or already done), 2 some refused or declined, 1 some failed. */
@@ -235,7 +230,7 @@ export async function runAct(files: readonly string[], options: { analyst: Analy
     const resolved = done.filter((e) => e.status === 'succeeded' && e.verified);
     if (writer !== undefined && resolved.length > 0) writer.add(item.finding, 'RESOLVED', `firebreak: ${item.analysis.summary} Remediated: ${resolved.map((e) => `${e.action} ${e.target} (${e.id})`).join('; ')}.`);
   }
-  await flushWriteback(writer, io);
+  if (writer !== undefined) io.stderr.write(writebackSummary(await writer.flush()));
   const filter = [options.action === undefined ? '' : ` --action ${options.action}`, options.target === undefined ? '' : ` --target ${options.target}`].join('');
   if (selected === 0 && stats.findings > 0) io.stderr.write(`firebreak: no proposed action${filter === '' ? '' : ` matches${terminalLine(filter)}`} in ${stats.findings} finding(s)\n`);
   io.stderr.write(`firebreak: ${counts.succeeded} succeeded, ${counts.duplicate} already done, ${counts.refused} refused, ${counts.failed} failed${stats.rejected > 0 ? `, ${stats.rejected} record(s) rejected` : ''}\n`);

@@ -15,7 +15,8 @@ import { safeResult, terminalBlock, terminalLine } from './format/safe.js';
 import { TextFormatter } from './format/text.js';
 import { BufferedWriter, Progress, isClosedOutput } from './output.js';
 import type { Notifier, Outcome } from '../notify/notifier.js';
-import { deliver, notifySummary, outcomeLine } from './notify.js';
+import { deliver, notifySummary, outcomeLine, reportWriteback } from './notify.js';
+import type { ResponseStage } from '../response/stage.js';
 import { type CliRouting, routingSummary } from './routing.js';
 
 /** Output formats of `triage`. */
@@ -38,7 +39,7 @@ export interface TriageOptions {
   /** For `--format text`: the standard report, the e-mail draft or the Slack summary. */
   style?: Style;
   /** `--notify`: deliver (or write to the outbox) each finding through the notifier. */
-  notify?: { notifier: Notifier; statePath?: string; flushAll: boolean };
+  notify?: { notifier: Notifier; statePath?: string; flushAll: boolean; stage?: ResponseStage };
   /** `--config` with routes, mutes or de-duplication: the route stage. */
   routing?: CliRouting;
 }
@@ -97,7 +98,8 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
       for await (const result of triage(items, analyst, stats, window, options.routing?.stage)) {
         if (notifier !== undefined && result.kind === 'finding') {
           try {
-            outcomes.push(...(await deliver(notifier, result.finding, result.analysis, result.routing, options.routing?.router)));
+            const stage = options.notify?.stage;
+            outcomes.push(...(await deliver(notifier, result.finding, result.analysis, result.routing, { ...(options.routing === undefined ? {} : { router: options.routing.router }), ...(stage === undefined ? {} : { stage }), input: result.position.file })));
           } catch (err) {
             deliveryCrashed = true;
             io.stderr.write(`firebreak: ${terminalLine(recordFailed(err, describePosition(result.position), 'delivering').message)}\n`);
@@ -120,6 +122,7 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
       outputClosed = true;
     }
     if (notifier !== undefined && !outputClosed) outcomes.push(...(await notifier.flushDigests(options.notify?.flushAll === true)));
+    await reportWriteback(options.notify?.stage, io.stderr);
     if (!outputClosed) {
       try {
         if (options.format === 'markdown') await out.write(markdownSummary(stats));
@@ -132,6 +135,7 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   } finally {
     progress.stop();
     options.routing?.close();
+    options.notify?.stage?.close();
     await notifier?.close();
   }
   if (options.routing !== undefined) io.stderr.write(routingSummary(options.routing.router.stats));

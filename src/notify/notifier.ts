@@ -18,6 +18,7 @@ import { claimable, type DeliveryLedger, RUN_OWNER, type DeliveryRecord, ledgerK
 import { SecretMask } from './secrets.js';
 import { Templates } from './template.js';
 import type { Channel, MessageRequest, MessageStyle, Rendered } from './types.js';
+import type { ActionNote } from '../response/stage.js';
 import { digestView, findingView, type FindingView, type ResponseMode, severityRank } from './view.js';
 
 /** What happened to one message (or why none was made). */
@@ -49,6 +50,8 @@ export interface RouteTarget {
   channels?: readonly string[];
   team?: string;
   mode?: ResponseMode;
+  /** What the response stage made of each proposed action. */
+  actions?: readonly ActionNote[];
 }
 
 /** Everything a notifier needs. */
@@ -174,6 +177,7 @@ export class Notifier {
       ...(this.options.accountAliases === undefined ? {} : { accountAliases: this.options.accountAliases }),
       ...(route.mode === undefined ? {} : { mode: route.mode }),
       ...(route.name === undefined ? {} : { route: route.name }),
+      ...(route.actions === undefined ? {} : { actions: route.actions }),
       recipientName: recipient.name,
       ...(thread === undefined ? {} : { update: { previousSeverity: thread.severity, previousCount: thread.count, ...(thread.closed === true ? { reopened: true } : {}) } }),
     };

@@ -9,6 +9,7 @@ import { redactSecrets } from '../analysis/llm/redact.js';
 import { cleanBlock, cleanText, consoleUrl } from '../analysis/playbooks/render.js';
 import type { Analysis } from '../analysis/types.js';
 import type { Finding, SeverityLabel } from '../findings/model.js';
+import type { ActionNote } from '../response/stage.js';
 
 /** How the route treats proposed actions; decides the approval state shown next to each. */
 export type ResponseMode = 'notify' | 'propose' | 'auto';
@@ -33,6 +34,8 @@ export interface ViewContext {
   update?: UpdateFacts;
   /** Route that selected the finding, when routes are configured. */
   route?: string;
+  /** What the response stage made of each proposed action (plan, execution, commands). */
+  actions?: readonly ActionNote[];
 }
 
 const SEVERITY_STYLE: Record<SeverityLabel, { color: string; emoji: string; teams: string; pagerduty: string }> = {
@@ -46,8 +49,8 @@ const SEVERITY_STYLE: Record<SeverityLabel, { color: string; emoji: string; team
 const APPROVAL: Record<ResponseMode, string> = {
   notify: 'not run: this route only notifies',
   propose: 'awaiting approval',
-  // Nothing in this version executes an action: say so rather than promise a run that never comes.
-  auto: 'not run: automatic response is not available yet; run it yourself once approved',
+  // Without the response stage nothing executes: say so rather than promise a run that never comes.
+  auto: 'not run: automatic response is off until firebreak.yaml has a response: section (docs/response.md)',
 };
 
 const RANK: Record<SeverityLabel, number> = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
@@ -67,6 +70,25 @@ function safeBlock(text: string, max = 20_000): string {
   const lines = redactSecrets(text).split('\n').map((l) => cleanBlock(l).slice(0, 500));
   const out = lines.join('\n').trimEnd();
   return out.length <= max ? out : `${out.slice(0, max - 1)}…`;
+}
+
+/** One proposed action in a message, with what the response stage made of it. */
+function actionView(a: Analysis['actions'][number], mode: ResponseMode, note: ActionNote | undefined): FindingView['actions'][number] {
+  const command = safe(note?.command, 600);
+  return {
+    action: a.action,
+    target: safe(a.target, 300),
+    risk: a.risk,
+    reason: safe(a.reason, 300),
+    approval: note === undefined ? APPROVAL[mode] : safe(note.status, 600),
+    state: note?.state ?? (mode === 'notify' ? 'notify-only' : mode === 'auto' ? 'not-run' : 'proposed'),
+    plan: safe(note?.plan, 600),
+    hasPlan: (note?.plan ?? '') !== '',
+    command,
+    hasCommand: command !== '',
+    commandLabel: note?.state === 'executed' ? 'To roll back' : 'To approve',
+    execution: note?.execution ?? '',
+  };
 }
 
 /** The view of one finding. */
@@ -104,7 +126,11 @@ export interface FindingView {
   /** Why a snippet is missing (CloudFormation has no resource for it). */
   iacNote: string;
   hasIac: boolean;
-  actions: { action: string; target: string; risk: string; reason: string; approval: string }[];
+  /**
+   * Proposed actions: `approval` is what became of each (awaiting approval, executed, refused, with
+   * the reason), `plan` what it changes, `command` how to approve it or roll it back.
+   */
+  actions: { action: string; target: string; risk: string; reason: string; approval: string; state: string; plan: string; hasPlan: boolean; command: string; hasCommand: boolean; commandLabel: string; execution: string }[];
   hasActions: boolean;
   mode: ResponseMode;
   references: string[];
@@ -189,7 +215,7 @@ export function findingView(finding: Finding, analysis: Analysis, ctx: ViewConte
     cloudformation: analysis.iac?.cloudformation === undefined ? '' : safeBlock(analysis.iac.cloudformation),
     iacNote: safe(analysis.iac?.note, 400),
     hasIac: analysis.iac?.terraform !== undefined || analysis.iac?.cloudformation !== undefined,
-    actions: analysis.actions.map((a) => ({ action: a.action, target: safe(a.target, 300), risk: a.risk, reason: safe(a.reason, 300), approval: APPROVAL[mode] })),
+    actions: analysis.actions.map((a) => actionView(a, mode, ctx.actions?.find((n) => n.action === a.action && n.target === a.target))),
     hasActions: analysis.actions.length > 0,
     mode,
     references: analysis.references.map((r) => safe(r, 500)),

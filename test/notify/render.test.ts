@@ -77,7 +77,7 @@ describe('built-in templates', () => {
     expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
   });
 
-  it('never claims under mode auto that an action runs, since nothing executes it', async () => {
+  it('without the response stage, never claims under mode auto that an action runs', async () => {
     const withActions = findings.find((f) => f.analysis.actions.length > 0) as { finding: Finding; analysis: Analysis };
     const view = findingView(withActions.finding, withActions.analysis, { mode: 'auto' });
     expect(view.actions.length).toBeGreaterThan(0);
