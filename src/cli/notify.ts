@@ -148,8 +148,10 @@ export async function notifyAll(notifier: Notifier, findings: AsyncIterable<Deli
   for (const o of await notifier.flushDigests(flushAll)) each(o);
 }
 
-/** Sends the stage's queued Security Hub updates and says what became of them. */
-export async function reportWriteback(stage: ResponseStage | undefined, stderr: { write(s: string): unknown }): Promise<void> {
+/** Sends the stage's queued Security Hub updates, and says what the stage did and what became of them. */
+export async function reportResponse(stage: ResponseStage | undefined, stderr: { write(s: string): unknown }): Promise<void> {
+  const summary = stage?.summary();
+  if (summary !== undefined) stderr.write(summary);
   const report = await stage?.flush();
   if (report !== undefined) stderr.write(writebackSummary(report));
 }
@@ -201,7 +203,7 @@ export async function runNotify(files: readonly string[], options: NotifyRunOpti
       },
       { ...(options.routing === undefined ? {} : { router: options.routing.router }), ...(options.stage === undefined ? {} : { stage: options.stage }) },
     );
-    await reportWriteback(options.stage, io.stderr);
+    await reportResponse(options.stage, io.stderr);
   } finally {
     options.routing?.close();
     options.stage?.close();
@@ -209,6 +211,6 @@ export async function runNotify(files: readonly string[], options: NotifyRunOpti
   }
   if (options.routing !== undefined) io.stderr.write(routingSummary(options.routing.router.stats));
   io.stderr.write(notifySummary(outcomes, options.statePath));
-  if (outcomes.some((o) => o.status === 'failed')) return 1;
+  if (outcomes.some((o) => o.status === 'failed') || (options.stage?.counts.failed ?? 0) > 0) return 1;
   return stats.rejected > 0 ? 2 : 0;
 }

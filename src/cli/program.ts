@@ -129,7 +129,7 @@ export function buildProgram(): Command {
       '\nExit status: 0 all input processed, 2 some input rejected, 1 failure of the tool itself.\n' +
         'Models: OPENAI_BASE_URL/OPENAI_API_KEY (Ollama, vLLM, LM Studio, llama.cpp), ANTHROPIC_BASE_URL/ANTHROPIC_API_KEY,\n' +
         'Bedrock through the AWS SDK chain (AWS_REGION, credentials, AWS_ENDPOINT_URL_BEDROCK_RUNTIME). See docs/llm.md.\n' +
-        'With --notify, a delivery that failed (and is kept for retry) also gives exit status 1. See docs/notify.md.',
+        'With --notify, a delivery that failed (and is kept for retry) or an automatic action that failed also gives exit status 1. See docs/notify.md.',
     )
     .action(async (files: string[], opts: { format: Format; color?: boolean; style: Style; notify?: boolean; flushDigests?: boolean } & AnalystFlags & NotifyFlags & ResponseFlags) => {
       const { analyst, routing } = await analystAndRouting(opts);
@@ -151,7 +151,7 @@ export function buildProgram(): Command {
     .option('--endpoint-url <url>', "send every AWS call (plans, automatic actions, write-back) to this URL, like the AWS CLI's --endpoint-url")
     .addOption(new Option('-f, --format <format>', 'outcome lines as text or JSON Lines').choices(['text', 'json']).default('text'));
   addAnalystOptions(notifyCommand)
-    .addHelpText('after', '\nExit status: 0 all delivered (or written), 2 some input rejected, 1 a delivery failed (kept for retry) or the tool failed.')
+    .addHelpText('after', '\nExit status: 0 all delivered (or written), 2 some input rejected, 1 a delivery failed (kept for retry), an automatic action failed, or the tool failed.')
     .action(async (files: string[], opts: { format: 'text' | 'json'; flushDigests?: boolean } & AnalystFlags & NotifyFlags & ResponseFlags) => {
       const { analyst, routing } = await analystAndRouting(opts);
       process.exitCode = await runNotify(files, { ...notifyOption(opts), analyst, format: opts.format, ...(routing === undefined ? {} : { routing }) }, process);

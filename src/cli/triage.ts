@@ -15,7 +15,7 @@ import { safeResult, terminalBlock, terminalLine } from './format/safe.js';
 import { TextFormatter } from './format/text.js';
 import { BufferedWriter, Progress, isClosedOutput } from './output.js';
 import type { Notifier, Outcome } from '../notify/notifier.js';
-import { deliver, notifySummary, outcomeLine, reportWriteback } from './notify.js';
+import { deliver, notifySummary, outcomeLine, reportResponse } from './notify.js';
 import type { ResponseStage } from '../response/stage.js';
 import { type CliRouting, routingSummary } from './routing.js';
 
@@ -122,7 +122,7 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
       outputClosed = true;
     }
     if (notifier !== undefined && !outputClosed) outcomes.push(...(await notifier.flushDigests(options.notify?.flushAll === true)));
-    await reportWriteback(options.notify?.stage, io.stderr);
+    await reportResponse(options.notify?.stage, io.stderr);
     if (!outputClosed) {
       try {
         if (options.format === 'markdown') await out.write(markdownSummary(stats));
@@ -146,6 +146,6 @@ export async function runTriageItems(items: AsyncIterable<InputItem>, options: T
   if (options.format === 'json' && stats.rejected > 0) {
     io.stderr.write(`firebreak: ${stats.rejected} input record(s) rejected; see the "error" lines\n`);
   }
-  if (deliveryCrashed || outcomes.some((o) => o.status === 'failed')) return EXIT.failure;
+  if (deliveryCrashed || outcomes.some((o) => o.status === 'failed') || (options.notify?.stage?.counts.failed ?? 0) > 0) return EXIT.failure;
   return stats.rejected > 0 ? EXIT.rejected : EXIT.ok;
 }

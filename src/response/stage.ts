@@ -104,6 +104,9 @@ export interface StageOptions {
 
 /** The response stage of one notification run (or service). */
 export class ResponseStage {
+  /** How many actions ended in each state this run. */
+  readonly counts: Record<ActionState, number> = { 'notify-only': 0, proposed: 0, refused: 0, executed: 0, failed: 0, duplicate: 0, 'not-run': 0 };
+
   constructor(private readonly options: StageOptions = {}) {}
 
   /** What becomes of each proposed action of `finding` under `mode` (of route `route`); executes `auto` ones within the policy. */
@@ -140,6 +143,7 @@ export class ResponseStage {
         notes.push({ ...base, state: 'failed', status: `not planned: ${err instanceof Error ? err.message : String(err)}`, command: approve });
       }
     }
+    for (const n of notes) this.counts[n.state] += 1;
     return notes;
   }
 
@@ -188,6 +192,12 @@ export class ResponseStage {
     if (!sent || ['NOTIFIED', 'RESOLVED', 'SUPPRESSED'].includes(finding.workflowStatus ?? '')) return;
     const proposed = notes.filter((n) => n.state === 'proposed').map((n) => `${n.action} ${n.target}`);
     writer.add(finding, 'NOTIFIED', redactSecrets(`${summary}${proposed.length === 0 ? '' : ` Proposed: ${proposed.join('; ')} (awaiting approval).`}`));
+  }
+
+  /** The run's totals for stderr, or undefined when no action was decided about. */
+  summary(): string | undefined {
+    const parts = Object.entries(this.counts).filter(([, n]) => n > 0).map(([state, n]) => `${n} ${state}`);
+    return parts.length === 0 ? undefined : `firebreak: response: ${parts.join(', ')}\n`;
   }
 
   /** Sends the queued Security Hub updates; undefined when write-back is off. */

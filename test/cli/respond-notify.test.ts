@@ -124,6 +124,7 @@ describe('notify with a response policy', () => {
   it('executes what an auto route allows, proposes the rest with its plan, and tells Security Hub', async () => {
     const run = await runCliAsync(['notify', input(), '--config', config(), '--state', state(), '--endpoint-url', proxy.endpoint, '--update-findings', '--format', 'json'], undefined, env);
     expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain('firebreak: response: 1 proposed, 1 executed');
     expect(run.stderr).toContain('Security Hub: 2 finding(s) updated, 0 not updated');
 
     const byMessage = messages();
