@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runCliAsync } from '../helpers/cli.js';
 import type { Moto } from '../helpers/moto.js';
 import { type Receiver, startReceiver } from '../notify/support.js';
-import { type FaultProxy, startFaultProxy } from '../response/proxy.js';
+import { type FaultProxy, ec2Error, startFaultProxy } from '../response/proxy.js';
 import { SecurityHubFake } from '../response/securityhub-fake.js';
 import { REGION, credentials, motoWithCredentials } from '../response/support.js';
 
@@ -26,6 +26,9 @@ let group: string;
 let s3: S3Client;
 let ec2: EC2Client;
 const ids = { control: '', guardduty: '' };
+let controlEvent = '';
+/** Set to fail EC2's RevokeSecurityGroupIngress the way AWS does. */
+let failRevoke = false;
 
 const env = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: REGION };
 
@@ -39,14 +42,15 @@ interface ActionView {
   execution: string;
 }
 
-/** The actions of each webhook message, by finding source. */
-const messages = (): Map<string, ActionView[]> =>
-  new Map(
-    hook.requests.map((r) => {
-      const body = JSON.parse(r.body) as { finding: { source: string }; analysis: { actions: ActionView[] } };
-      return [body.finding.source, body.analysis.actions];
-    }),
-  );
+/** The actions of the first webhook message about each finding source. */
+function messages(): Map<string, ActionView[]> {
+  const out = new Map<string, ActionView[]>();
+  for (const r of hook.requests) {
+    const body = JSON.parse(r.body) as { finding: { source: string }; analysis: { actions: ActionView[] } };
+    if (!out.has(body.finding.source)) out.set(body.finding.source, body.analysis.actions);
+  }
+  return out;
+}
 
 const openPorts = async (): Promise<number[]> => ((await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [group] }))).SecurityGroups?.[0]?.IpPermissions ?? []).map((p) => p.FromPort ?? -1).sort((a, b) => a - b);
 const blocked = async (bucket: string): Promise<boolean> => {
@@ -75,7 +79,7 @@ beforeAll(async () => {
 
   dir = mkdtempSync(join(tmpdir(), 'firebreak-respond-notify-'));
   const control = runCli(['samples', '-c', 'EC2.18']).stdout.trim();
-  const controlEvent = control.replaceAll(/sg-[0-9a-f]{17}/.exec(control)?.[0] as string, group);
+  controlEvent = control.replaceAll(/sg-[0-9a-f]{17}/.exec(control)?.[0] as string, group);
   ids.control = (JSON.parse(controlEvent) as { detail: { findings: { Id: string }[] } }).detail.findings[0]?.Id as string;
   const sample = runCli(['samples', '-t', 'Policy:S3/BucketBlockPublicAccessDisabled']).stdout.trim();
   const event = JSON.parse(sample) as { detail: { arn: string; resource: { s3BucketDetails: { name: string }[] } } };
@@ -84,7 +88,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'findings.jsonl'), `${controlEvent}\n${gdEvent}\n`);
 
   fake = new SecurityHubFake([ids.control, ids.guardduty]);
-  proxy = await startFaultProxy(moto.endpoint, (operation, body) => (operation === 'PATCH /findings/batchupdate' ? fake.handle(body) : undefined));
+  proxy = await startFaultProxy(moto.endpoint, (operation, body) => {
+    if (operation === 'PATCH /findings/batchupdate') return fake.handle(body);
+    return failRevoke && operation === 'RevokeSecurityGroupIngress' ? { status: 500, body: ec2Error('InternalError', 'injected failure') } : undefined;
+  });
   hook = await startReceiver();
   writeFileSync(
     join(dir, 'firebreak.yaml'),
@@ -153,6 +160,30 @@ describe('notify with a response policy', () => {
     expect(hook.requests.length).toBe(sent);
     const audit = runCli(['executions', '--format', 'json', '--state', state()], undefined, env).stdout.trim().split('\n');
     expect(audit.map((l) => (JSON.parse(l) as { status: string; approvedBy: string }).approvedBy)).toEqual(['policy:auto (route open-groups)']);
+  }, 120_000);
+
+  it('an automatic action that fails is undone, said in the message with the approve command, and gives exit status 1', async () => {
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16' }))).Vpc?.VpcId as string;
+    const other = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'open-admin-2', Description: 'open', VpcId: vpc }))).GroupId as string;
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: other, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+    const file = join(dir, 'other.json');
+    writeFileSync(file, controlEvent.replaceAll(group, other));
+    const sent = hook.requests.length;
+    failRevoke = true;
+    try {
+      const run = await runCliAsync(['notify', file, '--config', config(), '--state', state(), '--endpoint-url', proxy.endpoint, '--format', 'json'], undefined, env);
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stderr).toContain('firebreak: response: 1 failed');
+    } finally {
+      failRevoke = false;
+    }
+    const body = JSON.parse(hook.requests[sent]?.body ?? '{}') as { analysis: { actions: ActionView[] } };
+    const revoke = body.analysis.actions.find((a) => a.action === 'ec2:revoke-public-ingress') as ActionView;
+    expect(revoke.state).toBe('failed');
+    expect(revoke.approval).toMatch(/^failed \(ex-[0-9a-f]{12}\): .*injected failure/);
+    expect(revoke.command).toBe(`firebreak act ${file} --action ec2:revoke-public-ingress --target ${other} --yes --config ${config()} --state ${state()}`);
+    const ports = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [other] }))).SecurityGroups?.[0]?.IpPermissions?.map((p) => p.FromPort);
+    expect(ports).toEqual([3389]);
   }, 120_000);
 
   it('the commands the messages print approve and roll back as they say', async () => {
