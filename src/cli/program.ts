@@ -30,8 +30,7 @@ function responseStage(opts: NotifyFlags & ResponseFlags): ResponseStage {
   const loaded = loadConfig(opts.config);
   const commands = { ...(opts.config === undefined ? {} : { config: opts.config }), ...(opts.state === undefined ? {} : { state: opts.state }) };
   const preview = opts.outbox !== undefined;
-  const writes = !preview && (opts.updateFindings === true || loaded?.config.response?.updateFindings === true);
-  if (loaded?.config.response === undefined && !writes) return new ResponseStage({ commands });
+  if (loaded?.config.response === undefined && (opts.updateFindings !== true || preview)) return new ResponseStage({ commands });
   const setup = setupResponse(loaded, { ...opts, preview }, log);
   return new ResponseStage({
     ...(loaded?.config.response === undefined ? {} : { engine: setup.engine }),

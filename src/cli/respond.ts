@@ -18,7 +18,7 @@ import { type ExecutionOutcome, type PlanResult, type Proposal, ResponseEngine }
 import { type ExecutionLog, type ExecutionRecord, MemoryExecutionLog, SqliteExecutionLog } from '../response/log.js';
 import { DEFAULT_POLICY, type ResponsePolicy } from '../response/policy.js';
 import { strictestMode } from '../response/stage.js';
-import { FindingsWriter, type WritebackReport } from '../response/writeback.js';
+import { FindingsWriter, type WritebackReport, resolvedNote } from '../response/writeback.js';
 import type { ResponseMode } from '../routing/config.js';
 import { Router } from '../routing/router.js';
 import { MemoryStore, StoreError } from '../store/index.js';
@@ -228,7 +228,7 @@ export async function runAct(files: readonly string[], options: { analyst: Analy
       io.stdout.write(`${JSON.stringify(actLine(outcome))}\n`);
     }
     const resolved = done.filter((e) => e.status === 'succeeded' && e.verified);
-    if (writer !== undefined && resolved.length > 0) writer.add(item.finding, 'RESOLVED', `firebreak: ${item.analysis.summary} Remediated: ${resolved.map((e) => `${e.action} ${e.target} (${e.id})`).join('; ')}.`);
+    if (writer !== undefined && resolved.length > 0) writer.add(item.finding, 'RESOLVED', resolvedNote(item.analysis, resolved));
   }
   if (writer !== undefined) io.stderr.write(writebackSummary(await writer.flush()));
   const filter = [options.action === undefined ? '' : ` --action ${options.action}`, options.target === undefined ? '' : ` --target ${options.target}`].join('');

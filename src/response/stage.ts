@@ -8,10 +8,9 @@
 import type { Analysis } from '../analysis/types.js';
 import type { Finding } from '../findings/model.js';
 import type { ResponseMode } from '../routing/config.js';
-import { redactSecrets } from '../util/secrets.js';
 import type { ExecutionOutcome, PlanResult, ResponseEngine } from './engine.js';
 import type { Plan } from './plan.js';
-import type { FindingsWriter, WritebackReport } from './writeback.js';
+import { type FindingsWriter, type WritebackReport, notifiedNote, resolvedNote } from './writeback.js';
 
 /** What became of one proposed action. */
 export type ActionState = 'notify-only' | 'proposed' | 'refused' | 'executed' | 'failed' | 'duplicate' | 'not-run';
@@ -184,14 +183,12 @@ export class ResponseStage {
     const writer = this.options.writer;
     if (writer === undefined || this.options.preview === true || finding.resolved !== undefined) return;
     const remediated = notes.filter((n) => n.state === 'executed' && n.verified === true);
-    const summary = `firebreak (${analysis.playbookId ?? analysis.analyst}): ${analysis.summary}`;
     if (remediated.length > 0) {
-      writer.add(finding, 'RESOLVED', redactSecrets(`${summary} Remediated: ${remediated.map((n) => `${n.action} ${n.target} (${n.execution ?? '?'})`).join('; ')}.`));
+      writer.add(finding, 'RESOLVED', resolvedNote(analysis, remediated.map((n) => ({ ...n, id: n.execution ?? '?' }))));
       return;
     }
     if (!sent || ['NOTIFIED', 'RESOLVED', 'SUPPRESSED'].includes(finding.workflowStatus ?? '')) return;
-    const proposed = notes.filter((n) => n.state === 'proposed').map((n) => `${n.action} ${n.target}`);
-    writer.add(finding, 'NOTIFIED', redactSecrets(`${summary}${proposed.length === 0 ? '' : ` Proposed: ${proposed.join('; ')} (awaiting approval).`}`));
+    writer.add(finding, 'NOTIFIED', notifiedNote(analysis, notes.filter((n) => n.state === 'proposed')));
   }
 
   /** The run's totals for stderr, or undefined when no action was decided about. */

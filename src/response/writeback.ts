@@ -4,7 +4,9 @@
  * actions. Updates are collected and sent per region in batches of at most 100 findings; the SDK
  * retries throttling; findings Security Hub did not process are reported one by one.
  */
+import type { Analysis } from '../analysis/types.js';
 import type { Finding } from '../findings/model.js';
+import { redactSecrets } from '../util/secrets.js';
 import { type AwsSession, partitionOf } from './aws.js';
 import { ResponseError } from './errors.js';
 
@@ -33,13 +35,24 @@ export function securityHubId(finding: Finding): FindingIdentifier | undefined {
   return undefined;
 }
 
-/** A note within Security Hub's limit, cut at a word with an ellipsis when longer. */
+/** A note within Security Hub's limit, cut at a word with an ellipsis when longer; secrets in finding text redacted. */
 export function fitNote(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = redactSecrets(text).replace(/\s+/g, ' ').trim();
   if (flat.length <= NOTE_LIMIT) return flat;
   const cut = flat.slice(0, NOTE_LIMIT - 1);
   const space = cut.lastIndexOf(' ');
   return `${space > NOTE_LIMIT / 2 ? cut.slice(0, space) : cut}…`;
+}
+
+/** The note of a finding people were told about: the analysis, and the actions awaiting approval. */
+export function notifiedNote(analysis: Analysis, proposed: readonly { action: string; target: string }[]): string {
+  const waiting = proposed.length === 0 ? '' : ` Proposed: ${proposed.map((p) => `${p.action} ${p.target}`).join('; ')} (awaiting approval).`;
+  return `firebreak (${analysis.playbookId ?? analysis.analyst}): ${analysis.summary}${waiting}`;
+}
+
+/** The note of a finding remediated: the analysis, and each verified execution. */
+export function resolvedNote(analysis: Analysis, executions: readonly { action: string; target: string; id: string }[]): string {
+  return `firebreak (${analysis.playbookId ?? analysis.analyst}): ${analysis.summary} Remediated: ${executions.map((e) => `${e.action} ${e.target} (${e.id})`).join('; ')}.`;
 }
 
 /** What a flush did. */
