@@ -35,7 +35,7 @@ function responseStage(opts: NotifyFlags & ResponseFlags): ResponseStage {
   return new ResponseStage({
     ...(loaded?.config.response === undefined ? {} : { engine: setup.engine }),
     preview,
-    ...(setup.writer === undefined || preview ? {} : { writer: setup.writer }),
+    ...(setup.writer === undefined ? {} : { writer: setup.writer }),
     commands,
     close: setup.close,
   });

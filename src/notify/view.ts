@@ -9,10 +9,11 @@ import { redactSecrets } from '../analysis/llm/redact.js';
 import { cleanBlock, cleanText, consoleUrl } from '../analysis/playbooks/render.js';
 import type { Analysis } from '../analysis/types.js';
 import type { Finding, SeverityLabel } from '../findings/model.js';
-import type { ActionNote } from '../response/stage.js';
+import { type ActionNote, undecidedNote } from '../response/stage.js';
+import type { ResponseMode } from '../routing/config.js';
 
-/** How the route treats proposed actions; decides the approval state shown next to each. */
-export type ResponseMode = 'notify' | 'propose' | 'auto';
+/** How the route treats proposed actions (the routing configuration's type). */
+export type { ResponseMode };
 
 /** What a message is: the first alert, an update of one already sent, or a digest. */
 export type MessageKind = 'alert' | 'update' | 'digest';
@@ -46,13 +47,6 @@ const SEVERITY_STYLE: Record<SeverityLabel, { color: string; emoji: string; team
   INFORMATIONAL: { color: '#607d8b', emoji: ':white_circle:', teams: 'default', pagerduty: 'info' },
 };
 
-const APPROVAL: Record<ResponseMode, string> = {
-  notify: 'not run: this route only notifies',
-  propose: 'awaiting approval',
-  // Without the response stage nothing executes: say so rather than promise a run that never comes.
-  auto: 'not run: automatic response is off until firebreak.yaml has a response: section (docs/response.md)',
-};
-
 const RANK: Record<SeverityLabel, number> = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
 
 /** Severity order, lowest 0. */
@@ -72,22 +66,23 @@ function safeBlock(text: string, max = 20_000): string {
   return out.length <= max ? out : `${out.slice(0, max - 1)}…`;
 }
 
-/** One proposed action in a message, with what the response stage made of it. */
-function actionView(a: Analysis['actions'][number], mode: ResponseMode, note: ActionNote | undefined): FindingView['actions'][number] {
-  const command = safe(note?.command, 600);
+/** One proposed action in a message, with what the response stage made of it (by the mode alone without one). */
+function actionView(a: Analysis['actions'][number], mode: ResponseMode, decided: ActionNote | undefined): FindingView['actions'][number] {
+  const note = decided ?? undecidedNote(a.action, a.target, mode);
+  const command = safe(note.command, 600);
   return {
     action: a.action,
     target: safe(a.target, 300),
     risk: a.risk,
     reason: safe(a.reason, 300),
-    approval: note === undefined ? APPROVAL[mode] : safe(note.status, 600),
-    state: note?.state ?? (mode === 'notify' ? 'notify-only' : mode === 'auto' ? 'not-run' : 'proposed'),
-    plan: safe(note?.plan, 600),
-    hasPlan: (note?.plan ?? '') !== '',
+    approval: safe(note.status, 600),
+    state: note.state,
+    plan: safe(note.plan, 600),
+    hasPlan: note.plan !== '',
     command,
     hasCommand: command !== '',
-    commandLabel: note?.state === 'executed' ? 'To roll back' : 'To approve',
-    execution: note?.execution ?? '',
+    commandLabel: note.state === 'executed' ? 'To roll back' : 'To approve',
+    execution: note.execution ?? '',
   };
 }
 

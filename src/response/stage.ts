@@ -74,18 +74,32 @@ export interface CommandContext {
   state?: string;
 }
 
+/** The `--config` and `--state` flags of a suggested command. */
+const stateFlags = (where: CommandContext): string => [where.config === undefined ? '' : ` --config ${shellWord(where.config)}`, where.state === undefined ? '' : ` --state ${shellWord(where.state)}`].join('');
+
 /** The `firebreak act` command that approves `action` on `target` of the finding in `where.input`. */
 export function approveCommand(action: string, target: string, where: CommandContext): string {
-  const flags = [where.config === undefined ? '' : ` --config ${shellWord(where.config)}`, where.state === undefined ? '' : ` --state ${shellWord(where.state)}`].join('');
   const fromStdin = where.input === undefined || where.input === '-';
-  const cmd = `firebreak act${fromStdin ? '' : ` ${shellWord(where.input as string)}`} --action ${action} --target ${shellWord(target)} --yes${flags}`;
+  const cmd = `firebreak act${fromStdin ? '' : ` ${shellWord(where.input as string)}`} --action ${action} --target ${shellWord(target)} --yes${stateFlags(where)}`;
   return fromStdin ? `${cmd} < FINDING.json` : cmd;
 }
 
 /** The `firebreak rollback` command that undoes execution `id`. */
 export function rollbackCommand(id: string, where: CommandContext): string {
-  const flags = [where.config === undefined ? '' : ` --config ${shellWord(where.config)}`, where.state === undefined ? '' : ` --state ${shellWord(where.state)}`].join('');
-  return `firebreak rollback ${id} --yes${flags}`;
+  return `firebreak rollback ${id} --yes${stateFlags(where)}`;
+}
+
+/**
+ * What a message says of an action by its route's mode alone: under a `notify` route, or when
+ * nothing plans (no `response:` section, or no response stage at all). `approve` is the command
+ * that approves it, when known.
+ */
+export function undecidedNote(action: string, target: string, mode: ResponseMode, approve = ''): ActionNote {
+  const base = { action, target, plan: '' };
+  if (mode === 'notify') return { ...base, state: 'notify-only', status: 'not run: this route only notifies', command: '' };
+  // Without the engine nothing executes: say so rather than promise a run that never comes.
+  if (mode === 'auto') return { ...base, state: 'not-run', status: 'not run: automatic response is off until firebreak.yaml has a response: section (docs/response.md)', command: approve };
+  return { ...base, state: 'proposed', status: 'awaiting approval', command: approve };
 }
 
 /** Everything the stage needs. */
@@ -113,19 +127,10 @@ export class ResponseStage {
     const where: CommandContext = { ...this.options.commands, ...(input === undefined ? {} : { input }) };
     const notes: ActionNote[] = [];
     for (const a of analysis.actions) {
-      const base = { action: a.action, target: a.target, plan: '', command: '' };
       const approve = approveCommand(a.action, a.target, where);
-      if (mode === 'notify') {
-        notes.push({ ...base, state: 'notify-only', status: 'not run: this route only notifies' });
-        continue;
-      }
       const engine = this.options.engine;
-      if (engine === undefined) {
-        notes.push(
-          mode === 'auto'
-            ? { ...base, state: 'not-run', status: 'not run: automatic response is off until firebreak.yaml has a response: section (docs/response.md)', command: approve }
-            : { ...base, state: 'proposed', status: 'awaiting approval', command: approve },
-        );
+      if (mode === 'notify' || engine === undefined) {
+        notes.push(undecidedNote(a.action, a.target, mode, approve));
         continue;
       }
       const proposal = { finding, action: a.action, target: a.target, mode, ...(route === undefined ? {} : { route }) };
@@ -139,7 +144,7 @@ export class ResponseStage {
         notes.push(this.executed(await engine.execute(proposal, { by, automatic: true }), planned, approve, where));
       } catch (err) {
         // An unexpected failure (not an AWS answer, which the engine records) still lets people be told.
-        notes.push({ ...base, state: 'failed', status: `not planned: ${err instanceof Error ? err.message : String(err)}`, command: approve });
+        notes.push({ action: a.action, target: a.target, plan: '', state: 'failed', status: `not planned: ${err instanceof Error ? err.message : String(err)}`, command: approve });
       }
     }
     for (const n of notes) this.counts[n.state] += 1;
