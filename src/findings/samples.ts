@@ -3,6 +3,8 @@
  * GuardDuty finding type or Security Hub control, plus Inspector, Macie, Config and OCSF samples.
  * Identifiers are derived from the type, so the same request gives the same resources.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { asffTypeFromCfn } from './normalize/common.js';
 import { base, envelope, hex, type SampleOptions } from './sample-kit.js';
 import { configEvent, inspectorEvent, macieEvent } from './source-samples.js';
@@ -276,26 +278,18 @@ const CONTROL_RESOURCES: Record<string, (account: string, region: string, seed: 
 /** Controls whose subject is the account (and region) rather than one resource. */
 const ACCOUNT_CONTROLS = new Set(['EC2.7', 'S3.1', 'IAM.6', 'IAM.9', 'CloudTrail.1', 'Config.1', 'GuardDuty.1', 'SecurityHub.1', 'Account.1']);
 
-/** Resource types of controls whose type the control reference leaves blank or uncaptured. */
-const UNCAPTURED_TYPES: Record<string, string> = {
-  'ACM.2': 'AWS::CertificateManager::Certificate',
-  'AppSync.5': 'AWS::AppSync::GraphQLApi',
-  'CloudTrail.6': 'AWS::S3::Bucket',
-  'CloudTrail.10': 'AWS::CloudTrail::EventDataStore',
-  'DocumentDB.3': 'AWS::RDS::DBClusterSnapshot',
-  'EC2.13': 'AWS::EC2::SecurityGroup',
-  'EC2.14': 'AWS::EC2::SecurityGroup',
-  'ECS.9': 'AWS::ECS::TaskDefinition',
-  'ElasticBeanstalk.3': 'AWS::ElasticBeanstalk::Environment',
-  'IAM.22': 'AWS::IAM::User',
-  'KMS.4': 'AWS::KMS::Key',
-  'MSK.4': 'AWS::MSK::Cluster',
-  'Neptune.3': 'AWS::RDS::DBClusterSnapshot',
-  'RDS.27': 'AWS::RDS::DBCluster',
-  'Redshift.15': 'AWS::EC2::SecurityGroup',
-  'RedshiftServerless.1': 'AWS::RedshiftServerless::Workgroup',
-  'RedshiftServerless.3': 'AWS::RedshiftServerless::Workgroup',
-};
+/** Resource types of controls whose type the control reference leaves blank or uncaptured (`data/control-types.tsv`). */
+let uncaptured: Map<string, string> | undefined;
+
+function uncapturedType(controlId: string): string | undefined {
+  uncaptured ??= new Map(
+    readFileSync(fileURLToPath(new URL('./data/control-types.tsv', import.meta.url)), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('control_id\t'))
+      .map((l) => l.split('\t') as [string, string]),
+  );
+  return uncaptured.get(controlId);
+}
 
 /**
  * The CloudFormation type a sample of `controlId` is about: the first type the control reference
@@ -305,7 +299,7 @@ const UNCAPTURED_TYPES: Record<string, string> = {
 export function controlSampleType(controlId: string, listed: string | undefined, fallback = 'AWS::::Account'): string {
   const m = /AWS::(\w+)::?(\w+)/.exec(listed ?? '');
   if (m !== null) return `AWS::${m[1] ?? ''}::${m[2] ?? ''}`;
-  return own(UNCAPTURED_TYPES, controlId) ?? fallback;
+  return uncapturedType(controlId) ?? fallback;
 }
 
 /** The resource of a sample control finding whose CloudFormation resource type is known (`AWS::ELB::LoadBalancer`). */
@@ -350,6 +344,44 @@ function controlResource(cfnType: string, account: string, region: string, seed:
     AwsRdsDbCluster: () => ({ Type: type, Id: `arn:aws:rds:${region}:${account}:cluster:catalog-cluster`, Partition: 'aws', Region: region }),
     AwsIamRole: () => ({ Type: type, Id: `arn:aws:iam::${account}:role/ci-deploy`, Partition: 'aws', Region: region }),
   };
+  const uuid = `${hex(seed, 8)}-${hex(`${seed}a`, 4)}-${hex(`${seed}b`, 4)}-${hex(`${seed}c`, 4)}-${hex(`${seed}d`, 12)}`;
+  // Resources whose ARN has its own shape (how AWS writes it), with the ids commands need.
+  const arns: Record<string, string> = {
+    AwsApiGatewayStage: `arn:aws:apigateway:${region}::/restapis/${hex(seed, 10)}/stages/prod`,
+    AwsApiGatewayV2Stage: `arn:aws:apigateway:${region}::/apis/${hex(seed, 10)}/stages/prod`,
+    AwsApiGatewayV2Route: `arn:aws:apigateway:${region}::/apis/${hex(seed, 10)}/routes/${hex(`${seed}r`, 7)}`,
+    AwsApiGatewayV2Integration: `arn:aws:apigateway:${region}::/apis/${hex(seed, 10)}/integrations/${hex(`${seed}i`, 7)}`,
+    AwsCloudFrontDistribution: `arn:aws:cloudfront::${account}:distribution/E${hex(seed, 13).toUpperCase()}`,
+    AwsEfsFileSystem: `arn:aws:elasticfilesystem:${region}:${account}:file-system/fs-${hex(seed, 17)}`,
+    AwsEfsAccessPoint: `arn:aws:elasticfilesystem:${region}:${account}:access-point/fsap-${hex(seed, 17)}`,
+    AwsEfsMountTarget: `arn:aws:elasticfilesystem:${region}:${account}:file-system/fs-${hex(seed, 17)}/mount-target/fsmt-${hex(`${seed}m`, 17)}`,
+    AwsLogsLogGroup: `arn:aws:logs:${region}:${account}:log-group:/aws/lambda/orders-handler`,
+    AwsCognitoUserPool: `arn:aws:cognito-idp:${region}:${account}:userpool/${region}_${hex(seed, 9)}`,
+    AwsCognitoIdentityPool: `arn:aws:cognito-identity:${region}:${account}:identitypool/${region}:${uuid}`,
+    AwsWafWebAcl: `arn:aws:waf::${account}:webacl/${uuid}`,
+    AwsWafRule: `arn:aws:waf::${account}:rule/${uuid}`,
+    AwsWafRuleGroup: `arn:aws:waf::${account}:rulegroup/${uuid}`,
+    AwsWafRegionalWebAcl: `arn:aws:waf-regional:${region}:${account}:webacl/${uuid}`,
+    AwsWafRegionalRule: `arn:aws:waf-regional:${region}:${account}:rule/${uuid}`,
+    AwsWafRegionalRuleGroup: `arn:aws:waf-regional:${region}:${account}:rulegroup/${uuid}`,
+    AwsWafv2WebAcl: `arn:aws:wafv2:${region}:${account}:regional/webacl/web-acl/${uuid}`,
+    AwsWafv2RuleGroup: `arn:aws:wafv2:${region}:${account}:regional/rulegroup/edge-rules/${uuid}`,
+    AwsNetworkFirewallFirewall: `arn:aws:network-firewall:${region}:${account}:firewall/egress-firewall`,
+    AwsNetworkFirewallLoggingConfiguration: `arn:aws:network-firewall:${region}:${account}:firewall/egress-firewall`,
+    AwsNetworkFirewallFirewallPolicy: `arn:aws:network-firewall:${region}:${account}:firewall-policy/egress-policy`,
+    AwsNetworkFirewallRuleGroup: `arn:aws:network-firewall:${region}:${account}:stateless-rulegroup/allow-list`,
+    AwsSecretsManagerSecret: `arn:aws:secretsmanager:${region}:${account}:secret:orders-db-credentials-${hex(seed, 6)}`,
+    AwsDynamoDbTable: `arn:aws:dynamodb:${region}:${account}:table/orders`,
+    AwsDaxCluster: `arn:aws:dax:${region}:${account}:cache/sessions-dax`,
+    AwsStepFunctionStateMachine: `arn:aws:states:${region}:${account}:stateMachine:order-workflow`,
+    AwsStepFunctionActivity: `arn:aws:states:${region}:${account}:activity:approve-order`,
+    AwsKinesisStream: `arn:aws:kinesis:${region}:${account}:stream/clickstream`,
+    AwsAthenaWorkGroup: `arn:aws:athena:${region}:${account}:workgroup/analysts`,
+    AwsGlueJob: `arn:aws:glue:${region}:${account}:job/nightly-etl`,
+    AwsGlueMlTransform: `arn:aws:glue:${region}:${account}:mlTransform/tfm-${hex(seed, 32)}`,
+  };
+  const shaped = arns[type];
+  if (shaped !== undefined) return { Type: type, Id: shaped, Partition: 'aws', Region: region };
   const known = special[type]?.();
   if (known !== undefined) return known;
   const name = `${kind.toLowerCase()}-${hex(seed, 6)}`;

@@ -40,7 +40,7 @@ const SERVICES: Record<string, string[]> = {
   NetworkFirewall: ['network-firewall'], Opensearch: ['opensearch'], RDS: ['rds'], Redshift: ['redshift'], RedshiftServerless: ['redshift-serverless'], Route53: ['route53'],
   S3: ['s3api', 's3control', 's3'], SageMaker: ['sagemaker'], SecretsManager: ['secretsmanager'], ServiceCatalog: ['servicecatalog'], SES: ['ses', 'sesv2'],
   SNS: ['sns'], SQS: ['sqs'], SSM: ['ssm'], StepFunctions: ['stepfunctions'], Transfer: ['transfer'], WAF: ['waf', 'waf-regional', 'wafv2'], Account: ['account'],
-  SecurityHub: ['securityhub'], Glue: ['glue'], Cognito: ['cognito-idp'], Amplify: ['amplify'], AppRunner: ['apprunner'], AppFlow: ['appflow'], Batch: ['batch'],
+  SecurityHub: ['securityhub'], AppConfig: ['appconfig'], Glue: ['glue'], Cognito: ['cognito-idp'], Amplify: ['amplify'], AppRunner: ['apprunner'], AppFlow: ['appflow'], Batch: ['batch'],
   CodeArtifact: ['codeartifact'], CodeGuruProfiler: ['codeguruprofiler'], CodeGuruReviewer: ['codeguru-reviewer'], Connect: ['connect'], DataSync: ['datasync'],
   Detective: ['detective'], DataSyncTask: ['datasync'], FraudDetector: ['frauddetector'], FSx: ['fsx'], GlobalAccelerator: ['globalaccelerator'], IoT: ['iot'],
   IoTEvents: ['iotevents'], IoTSiteWise: ['iotsitewise'], IoTTwinMaker: ['iottwinmaker'], IoTWireless: ['iotwireless'], IVS: ['ivs'], Keyspaces: ['keyspaces'],

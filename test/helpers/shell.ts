@@ -38,9 +38,16 @@ export function shellWords(command: string): string[] {
   let has = false;
   for (let i = 0; i < command.length; i += 1) {
     const c = command.charAt(i);
-    if (quote !== undefined) {
+    if (quote === '"' && c === '\\' && '"\\$`'.includes(command.charAt(i + 1))) {
+      word += command.charAt(i + 1);
+      i += 1;
+    } else if (quote !== undefined) {
       if (c === quote) quote = undefined;
       else word += c;
+    } else if (c === '\\') {
+      word += command.charAt(i + 1);
+      has = true;
+      i += 1;
     } else if (c === "'" || c === '"') {
       quote = c;
       has = true;

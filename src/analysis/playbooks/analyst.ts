@@ -8,6 +8,7 @@ import { getAction } from '../../response/registry.js';
 import { resolvedAnalysis } from '../resolved.js';
 import type { Analysis, Analyst, ProposedAction, Step } from '../types.js';
 import { type Catalog, loadCatalog } from './catalog.js';
+import { knownControl } from './coverage.js';
 import { FindingValues, cleanText, consoleUrl, findHints, renderValues, shellQuote } from './render.js';
 import type { Playbook } from './schema.js';
 
@@ -39,6 +40,15 @@ export function proposeActions(pb: Playbook, finding: Finding): ProposedAction[]
   return out;
 }
 
+/**
+ * A playbook's references, led by the Security Hub guide's entry for the finding's own control
+ * when the playbook covers several (a family cites each control's entry this way).
+ */
+function referencesOf(pb: Playbook, finding: Finding): string[] {
+  const own = pb.match.controls.includes(finding.type) ? knownControl(finding.type)?.docUrl : undefined;
+  return own === undefined || pb.references.includes(own) ? [...pb.references] : [own, ...pb.references];
+}
+
 /** Renders a playbook for one finding. */
 export function renderPlaybook(pb: Playbook, finding: Finding): Analysis {
   const values = new FindingValues(finding);
@@ -58,7 +68,7 @@ export function renderPlaybook(pb: Playbook, finding: Finding): Analysis {
     falsePositives: pb.falsePositives.map((t) => renderValues(t, values, 'text').trim()),
     steps,
     actions: proposeActions(pb, finding),
-    references: [...pb.references],
+    references: referencesOf(pb, finding),
     mitre: [...pb.mitre],
     confidence: 0.9,
   };

@@ -64,10 +64,15 @@ export function knownControls(): KnownControl[] {
 
 let controlFacts: Map<string, KnownControl> | undefined;
 
+/** What the index knows of control `id`, or undefined for an id it does not list. */
+export function knownControl(id: string): KnownControl | undefined {
+  controlFacts ??= new Map(knownControls().map((c) => [c.id, c]));
+  return controlFacts.get(id);
+}
+
 /** A sample finding of control `id`, with its title and severity, about the kind of resource its reference names. */
 export function knownControlFinding(id: string, opts: SampleOptions = {}): Record<string, unknown> {
-  controlFacts ??= new Map(knownControls().map((c) => [c.id, c]));
-  const known = controlFacts.get(id);
+  const known = knownControl(id);
   return controlFinding(id, { ...opts, ...(known === undefined ? {} : { title: known.title, severity: known.severity, resourceType: known.resourceType }) });
 }
 

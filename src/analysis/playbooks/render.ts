@@ -6,6 +6,7 @@
  */
 import type { Finding, Resource } from '../../findings/model.js';
 import { arnName } from '../../findings/normalize/common.js';
+import { metricFilterOf } from './metric-filters.js';
 import { type Node, compile, names, run } from './template.js';
 
 /** Where a rendered value lands. */
@@ -21,6 +22,8 @@ export interface Variable {
   find?: string;
   /** A value that is several shell words (a command): each word is quoted on its own in commands. */
   words?: (f: Finding) => string[] | undefined;
+  /** The longest value kept (256 characters unless said): only for values the catalog itself supplies. */
+  max?: number;
 }
 
 function idOf(f: Finding, key: string): string | string[] | undefined {
@@ -29,6 +32,18 @@ function idOf(f: Finding, key: string): string | string[] | undefined {
     if (v !== undefined) return v;
   }
   return undefined;
+}
+
+/** The tag keys a tagging control requires (its `requiredTagKeys` parameter), when the finding names them. */
+function requiredTags(f: Finding): string[] | undefined {
+  const raw = f.details['param.requiredTagKeys'];
+  return typeof raw === 'string' && raw !== '' ? raw.split(',').slice(0, 16) : undefined;
+}
+
+/** The control's parameters in words (`maxDaysSinceRotation 90`), when the finding carries any. */
+function parametersOf(f: Finding): string | undefined {
+  const pairs = Object.entries(f.details).filter(([k]) => k.startsWith('param.'));
+  return pairs.length === 0 ? undefined : pairs.map(([k, v]) => `${k.slice(6)} ${String(v).split(',').join(', ')}`).join('; ');
 }
 
 function primary(f: Finding): Resource | undefined {
@@ -225,6 +240,23 @@ export const VARIABLES: Record<string, Variable> = {
   annotation: { get: (f) => f.details.annotation, placeholder: '<annotation>' },
   consoleUrl: { get: (f) => consoleUrl(f), placeholder: '<console-url>' },
   remediationUrl: { get: (f) => f.remediation?.url, placeholder: '<remediation-url>' },
+  restApiId: { get: (f) => idOf(f, 'restApiId'), placeholder: '<rest-api-id>', find: 'list the REST APIs with: aws apigateway get-rest-apis --query "items[].[id,name]"' },
+  httpApiId: { get: (f) => idOf(f, 'httpApiId'), placeholder: '<api-id>', find: 'list the HTTP and WebSocket APIs with: aws apigatewayv2 get-apis --query "Items[].[ApiId,Name]"' },
+  stageName: { get: (f) => idOf(f, 'stageName'), placeholder: '<stage-name>', find: 'list the stages with: aws apigateway get-stages --rest-api-id API_ID (aws apigatewayv2 get-stages --api-id API_ID for HTTP and WebSocket APIs)' },
+  routeId: { get: (f) => idOf(f, 'routeId'), placeholder: '<route-id>', find: 'list the routes with: aws apigatewayv2 get-routes --api-id API_ID --query "Items[].[RouteId,RouteKey,AuthorizationType]"' },
+  integrationId: { get: (f) => idOf(f, 'integrationId'), placeholder: '<integration-id>', find: 'list the integrations with: aws apigatewayv2 get-integrations --api-id API_ID' },
+  logGroupName: { get: (f) => idOf(f, 'logGroupName'), placeholder: '<log-group-name>', find: 'list the log groups with: aws logs describe-log-groups --query "logGroups[].[logGroupName,retentionInDays]"' },
+  identityPoolId: { get: (f) => idOf(f, 'identityPoolId'), placeholder: '<identity-pool-id>', find: 'list the identity pools with: aws cognito-identity list-identity-pools --max-results 60' },
+  fileSystemId: { get: (f) => idOf(f, 'fileSystemId'), placeholder: '<file-system-id>', find: 'list the file systems with: aws efs describe-file-systems --query "FileSystems[].[FileSystemId,Name,Encrypted]"' },
+  /** The CIS CloudWatch controls' metric filter: its name, what it watches, its pattern. */
+  metricFilterName: { get: (f) => metricFilterOf(f.type)?.name, placeholder: '<metric-filter-name>' },
+  metricFilterWatches: { get: (f) => metricFilterOf(f.type)?.watches, placeholder: 'the events the control watches' },
+  metricFilterPattern: { get: (f) => metricFilterOf(f.type)?.pattern, placeholder: '<filter-pattern>', max: 1024 },
+  /** Tagging controls: the tag keys the control requires (`CostCenter, Owner`), as shell `--tags` pairs, and comma-separated. */
+  requiredTagKeys: { get: requiredTags, placeholder: '<tag-keys>' },
+  tagPairs: { get: (f) => requiredTags(f)?.map((k) => `${k}=VALUE`).join(','), placeholder: 'Owner=VALUE' },
+  tagKeyList: { get: (f) => requiredTags(f)?.join(','), placeholder: 'Owner' },
+  controlParameters: { get: parametersOf, placeholder: 'its default parameters' },
 };
 
 /**
@@ -315,8 +347,8 @@ export function shellQuote(value: string): string {
 }
 
 /** Escapes one value for where it lands (commands are rendered by `renderShell`, which knows the quoting around each value). */
-export function escapeFor(context: Exclude<RenderContext, 'shell'>, value: string): string {
-  const clean = cleanText(value);
+export function escapeFor(context: Exclude<RenderContext, 'shell'>, value: string, max = MAX_VALUE): string {
+  const clean = cleanText(value, max);
   switch (context) {
     case 'text':
       return clean;
@@ -392,7 +424,7 @@ function shellWords(name: string, values: FindingValues): string[] {
   if (spec === undefined) return [`<${name}>`];
   const raw = values.raw(name);
   if (isEmpty(raw)) return [spec.placeholder];
-  return spec.words?.(values.finding)?.map((w) => cleanText(w)) ?? (Array.isArray(raw) ? raw.slice(0, 16).map((v) => cleanText(v)) : [cleanText(String(raw))]);
+  return spec.words?.(values.finding)?.map((w) => cleanText(w)) ?? (Array.isArray(raw) ? raw.slice(0, 16).map((v) => cleanText(v)) : [cleanText(String(raw), spec.max)]);
 }
 
 /** One variable's value escaped for a context other than a command. */
@@ -407,7 +439,7 @@ function valueFor(name: string, values: FindingValues, context: Exclude<RenderCo
       .map((v) => escapeFor(context, v))
       .join(', ');
   }
-  return escapeFor(context, String(raw));
+  return escapeFor(context, String(raw), spec.max);
 }
 
 function runShell(pieces: readonly Piece[], values: FindingValues): string {

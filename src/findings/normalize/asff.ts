@@ -46,7 +46,8 @@ const schema = shape.object({
   ProductFields: shape.record(shape.string().max(128), shape.string().max(2048)).optional(),
   Resources: shape.array(resourceSchema).min(1).max(32),
   Compliance: shape
-    .object({ Status: shape.string().max(32).optional(), SecurityControlId: shape.string().max(64).optional() })
+    // Parameters are read leniently (see controlParameters): a malformed one is dropped, not the finding.
+    .object({ Status: shape.string().max(32).optional(), SecurityControlId: shape.string().max(64).optional(), SecurityControlParameters: shape.unknown().optional() })
     .optional(),
   Workflow: shape.object({ Status: shape.string().max(32).optional() }).optional(),
   WorkflowState: shape.string().max(32).optional(),
@@ -105,6 +106,28 @@ function details(f: Asff, productFamily: string): Record<string, string | number
   }
   const standards = f.ProductFields?.StandardsArn;
   if (standards !== undefined) out.standard = standards.replace(/^arn:[^:]*:securityhub:::/, '');
+  Object.assign(out, controlParameters(f.Compliance?.SecurityControlParameters));
+  return out;
+}
+
+const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+
+/**
+ * The control's parameters (`Compliance.SecurityControlParameters`, `[{Name, Value: [...]}]`) as
+ * `param.NAME` details, values joined by commas: `param.requiredTagKeys` = `CostCenter,Owner`.
+ * At most 20 parameters of 50 values each; a value with a comma, or a malformed entry, is dropped.
+ */
+export function controlParameters(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!Array.isArray(raw)) return out;
+  for (const p of raw.slice(0, 20)) {
+    if (!isObject(p) || typeof p.Name !== 'string' || !PARAMETER_NAME.test(p.Name)) continue;
+    const values = (Array.isArray(p.Value) ? p.Value : [p.Value])
+      .slice(0, 50)
+      .map((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v))
+      .filter((v): v is string => typeof v === 'string' && v !== '' && v.length <= 256 && !v.includes(','));
+    if (values.length > 0) out[`param.${p.Name}`] = values.join(',');
+  }
   return out;
 }
 

@@ -283,6 +283,34 @@ export function idsFromArn(type: string, id: string): ResourceIds {
       if (m?.[2] !== undefined) ids.serviceName = m[2];
       break;
     }
+    case 'AwsApiGatewayStage':
+    case 'AwsApiGatewayV2Stage':
+    case 'AwsApiGatewayV2Route':
+    case 'AwsApiGatewayV2Integration': {
+      // arn:aws:apigateway:REGION::/restapis/ID/stages/NAME, /apis/ID/stages/NAME, /apis/ID/routes/ID, /apis/ID/integrations/ID
+      const m = /::\/(restapis|apis)\/([A-Za-z0-9]{1,32})(?:\/(stages|routes|integrations)\/([^/]{1,128}))?$/.exec(id);
+      if (m?.[2] !== undefined) ids[m[1] === 'restapis' ? 'restApiId' : 'httpApiId'] = m[2];
+      if (m?.[4] !== undefined) ids[m[3] === 'stages' ? 'stageName' : m[3] === 'routes' ? 'routeId' : 'integrationId'] = m[4];
+      break;
+    }
+    case 'AwsLogsLogGroup': {
+      // arn:aws:logs:REGION:ACCOUNT:log-group:NAME (the name may hold slashes; a trailing :* is not part of it)
+      const m = /:log-group:([^:]{1,512})(?::\*)?$/.exec(id);
+      if (m?.[1] !== undefined) ids.logGroupName = m[1];
+      break;
+    }
+    case 'AwsCognitoIdentityPool': {
+      const m = /:identitypool\/([a-z0-9-]+:[0-9a-f-]{36})$/.exec(id);
+      if (m?.[1] !== undefined) ids.identityPoolId = m[1];
+      break;
+    }
+    case 'AwsEfsFileSystem':
+    case 'AwsEfsAccessPoint':
+    case 'AwsEfsMountTarget': {
+      const fs = /\bfs-[0-9a-f]{8,17}\b/.exec(id)?.[0];
+      if (fs !== undefined) ids.fileSystemId = fs;
+      break;
+    }
     case 'AwsElbv2LoadBalancer':
       if (id.startsWith('arn:')) ids.loadBalancerArn = id;
       break;
@@ -325,7 +353,10 @@ const SERVICE_NAMES = new Map<string, string>(Object.entries({
   OpenSearch: 'OpenSearchService', Elasticsearch: 'Elasticsearch', Redshift: 'Redshift', RedshiftServerless: 'RedshiftServerless',
   SageMaker: 'SageMaker', AutoScaling: 'AutoScaling', CodeBuild: 'CodeBuild', EMR: 'Emr', DMS: 'Dms', MSK: 'Msk',
   AppSync: 'AppSync', GuardDuty: 'GuardDuty', CloudWatch: 'CloudWatch', AccessAnalyzer: 'AccessAnalyzer',
-  BedrockAgentCore: 'BedrockAgentCore', EFS: 'Efs', WAFv2: 'WafV2',
+  BedrockAgentCore: 'BedrockAgentCore', EFS: 'Efs', WAFv2: 'Wafv2', WAFV2: 'Wafv2', WAF: 'Waf', WAFRegional: 'WafRegional',
+  ApiGatewayV2: 'ApiGatewayV2', StepFunctions: 'StepFunction', NetworkFirewall: 'NetworkFirewall', Events: 'Events', AmazonMQ: 'AmazonMq',
+  KinesisFirehose: 'KinesisFirehose', DAX: 'Dax', DocDB: 'DocDb', Neptune: 'Neptune', ACMPCA: 'AcmPca', DataSync: 'DataSync',
+  ServiceCatalog: 'ServiceCatalog', WorkSpaces: 'WorkSpaces', KafkaConnect: 'KafkaConnect', Route53: 'Route53', Transfer: 'Transfer',
 }));
 
 /** Converts a CloudFormation type (`AWS::EC2::SecurityGroup`) to its ASFF name (`AwsEc2SecurityGroup`). */
