@@ -41,7 +41,8 @@ function problems(f: Finding, a: Analysis): string[] {
   const out: string[] = [];
   for (const [where, text] of textFields(a)) {
     if (text.trim() === '') out.push(`${where} is empty`);
-    if (/undefined|NaN|\[object Object\]|\{\{|\}\}/.test(text)) out.push(`${where} has a leftover: ${text.slice(0, 120)}`);
+    // A `}}` alone is JSON closing two objects; a `{{` left over is a template tag that did not render.
+    if (/undefined|NaN|\[object Object\]|\{\{/.test(text)) out.push(`${where} has a leftover: ${text.slice(0, 120)}`);
     // A command may show an id the finding cannot carry when its step says how to find it.
     const step = /^steps\[(\d+)\]\.(detail|commands)/.exec(where);
     const detail = step === null ? '' : (a.steps[Number(step[1])]?.detail ?? '');

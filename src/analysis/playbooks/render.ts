@@ -248,6 +248,9 @@ export const VARIABLES: Record<string, Variable> = {
   logGroupName: { get: (f) => idOf(f, 'logGroupName'), placeholder: '<log-group-name>', find: 'list the log groups with: aws logs describe-log-groups --query "logGroups[].[logGroupName,retentionInDays]"' },
   identityPoolId: { get: (f) => idOf(f, 'identityPoolId'), placeholder: '<identity-pool-id>', find: 'list the identity pools with: aws cognito-identity list-identity-pools --max-results 60' },
   fileSystemId: { get: (f) => idOf(f, 'fileSystemId'), placeholder: '<file-system-id>', find: 'list the file systems with: aws efs describe-file-systems --query "FileSystems[].[FileSystemId,Name,Encrypted]"' },
+  wafName: { get: (f) => idOf(f, 'wafName'), placeholder: '<web-acl-name>', find: 'list the web ACLs and rule groups with: aws wafv2 list-web-acls --scope REGIONAL (CLOUDFRONT in us-east-1), aws wafv2 list-rule-groups --scope REGIONAL' },
+  wafId: { get: (f) => idOf(f, 'wafId'), placeholder: '<web-acl-id>', find: 'it is the Id beside the name in: aws wafv2 list-web-acls --scope REGIONAL' },
+  wafScope: { get: (f) => idOf(f, 'wafScope'), placeholder: 'REGIONAL' },
   /** The CIS CloudWatch controls' metric filter: its name, what it watches, its pattern. */
   metricFilterName: { get: (f) => metricFilterOf(f.type)?.name, placeholder: '<metric-filter-name>' },
   metricFilterWatches: { get: (f) => metricFilterOf(f.type)?.watches, placeholder: 'the events the control watches' },

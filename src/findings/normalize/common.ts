@@ -293,6 +293,13 @@ export function idsFromArn(type: string, id: string): ResourceIds {
       if (m?.[4] !== undefined) ids[m[3] === 'stages' ? 'stageName' : m[3] === 'routes' ? 'routeId' : 'integrationId'] = m[4];
       break;
     }
+    case 'AwsWafv2WebAcl':
+    case 'AwsWafv2RuleGroup': {
+      // arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID (global for CloudFront)
+      const m = /:(regional|global)\/(?:webacl|rulegroup)\/([A-Za-z0-9_-]{1,128})\/([0-9a-f-]{36})$/.exec(id);
+      if (m !== null) Object.assign(ids, { wafScope: m[1] === 'global' ? 'CLOUDFRONT' : 'REGIONAL', wafName: m[2], wafId: m[3] });
+      break;
+    }
     case 'AwsLogsLogGroup': {
       // arn:aws:logs:REGION:ACCOUNT:log-group:NAME (the name may hold slashes; a trailing :* is not part of it)
       const m = /:log-group:([^:]{1,512})(?::\*)?$/.exec(id);
