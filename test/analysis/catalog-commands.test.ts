@@ -33,7 +33,7 @@ const SERVICES: Record<string, string[]> = {
   ACM: ['acm'], Autoscaling: ['autoscaling', 'ec2'], APIGateway: ['apigateway', 'apigatewayv2', 'wafv2'], AppSync: ['appsync', 'wafv2'], Athena: ['athena'], AutoScaling: ['autoscaling'],
   Backup: ['backup'], BedrockAgentCore: ['bedrock-agentcore-control', 'bedrock-agentcore'], CloudFormation: ['cloudformation'], CloudFront: ['cloudfront', 'wafv2', 's3api'],
   CloudTrail: ['cloudtrail', 's3api'], CloudWatch: ['cloudwatch', 'logs', 'cloudtrail', 'sns'], CodeBuild: ['codebuild'], Config: ['configservice'],
-  DataFirehose: ['firehose'], DMS: ['dms'], DocumentDB: ['docdb'], DynamoDB: ['dynamodb', 'application-autoscaling', 'backup'], EC2: ['ec2', 'ssm'],
+  DataFirehose: ['firehose'], DMS: ['dms'], DocumentDB: ['docdb'], DynamoDB: ['dynamodb', 'application-autoscaling', 'dax'], EC2: ['ec2', 'ssm'],
   ECR: ['ecr'], ECS: ['ecs'], EFS: ['efs'], EKS: ['eks'], ElastiCache: ['elasticache'], ElasticBeanstalk: ['elasticbeanstalk'],
   ELB: ['elbv2', 'elb', 'wafv2', 's3api', 'acm'], EMR: ['emr'], ES: ['es', 'opensearch'], EventBridge: ['events'], GuardDuty: ['guardduty'], IAM: ['iam', 'accessanalyzer'],
   Inspector: ['inspector2'], Kinesis: ['kinesis'], KMS: ['kms'], Lambda: ['lambda'], Macie: ['macie2'], MQ: ['mq'], MSK: ['kafka'], Neptune: ['neptune', 'rds'],
@@ -48,8 +48,8 @@ const SERVICES: Record<string, string[]> = {
   SSMIncidents: ['ssm-incidents'], SSMContacts: ['ssm-contacts'], Timestream: ['timestream-write'], WorkSpaces: ['workspaces'], AccessAnalyzer: ['accessanalyzer'],
   Bedrock: ['bedrock'], Cassandra: ['keyspaces'], DAX: ['dax'], SSO: ['sso-admin'], TransferFamily: ['transfer'], Kafka: ['kafka'], Glue1: ['glue'],
 };
-/** Services any control may use to investigate or fix: identity, keys, logs, audit, Config, Security Hub, Organizations. */
-const SUPPORT = new Set(['iam', 'kms', 'sts', 'logs', 'cloudtrail', 'configservice', 'securityhub', 'organizations', 'cloudwatch', 'resourcegroupstaggingapi', 'ec2', 'accessanalyzer']);
+/** Services any control may use to investigate or fix: identity, keys, logs, audit, Config, Security Hub, Organizations, tagging, backups. */
+const SUPPORT = new Set(['iam', 'kms', 'sts', 'logs', 'cloudtrail', 'configservice', 'securityhub', 'organizations', 'cloudwatch', 'resourcegroupstaggingapi', 'ec2', 'accessanalyzer', 'backup']);
 
 /** Problems with the commands of one rendered analysis. */
 function commandProblems(f: Finding, commands: readonly string[], family: string | undefined): string[] {
