@@ -31,7 +31,7 @@ const STAND_INS: Record<string, string> = {
 /** CLI service names of each control family (the part of the control id before the dot). */
 const SERVICES: Record<string, string[]> = {
   ACM: ['acm'], Autoscaling: ['autoscaling', 'ec2'], APIGateway: ['apigateway', 'apigatewayv2', 'wafv2'], AppSync: ['appsync', 'wafv2'], Athena: ['athena'], AutoScaling: ['autoscaling'],
-  Backup: ['backup'], BedrockAgentCore: ['bedrock-agentcore-control', 'bedrock-agentcore'], CloudFormation: ['cloudformation'], CloudFront: ['cloudfront', 'wafv2', 's3api'],
+  Backup: ['backup'], BedrockAgentCore: ['bedrock-agentcore-control', 'bedrock-agentcore'], CloudFormation: ['cloudformation'], CloudFront: ['cloudfront', 'wafv2', 's3api', 'acm'],
   CloudTrail: ['cloudtrail', 's3api'], CloudWatch: ['cloudwatch', 'logs', 'cloudtrail', 'sns'], CodeBuild: ['codebuild'], Config: ['configservice'],
   DataFirehose: ['firehose'], DMS: ['dms'], DocumentDB: ['docdb'], DynamoDB: ['dynamodb', 'application-autoscaling', 'dax'], EC2: ['ec2', 'ssm'],
   ECR: ['ecr'], ECS: ['ecs'], EFS: ['efs'], EKS: ['eks'], ElastiCache: ['elasticache'], ElasticBeanstalk: ['elasticbeanstalk'],
@@ -40,7 +40,7 @@ const SERVICES: Record<string, string[]> = {
   NetworkFirewall: ['network-firewall'], Opensearch: ['opensearch'], RDS: ['rds'], Redshift: ['redshift'], RedshiftServerless: ['redshift-serverless'], Route53: ['route53'],
   S3: ['s3api', 's3control', 's3'], SageMaker: ['sagemaker'], SecretsManager: ['secretsmanager'], ServiceCatalog: ['servicecatalog'], SES: ['ses', 'sesv2'],
   SNS: ['sns'], SQS: ['sqs'], SSM: ['ssm'], StepFunctions: ['stepfunctions'], Transfer: ['transfer'], WAF: ['waf', 'waf-regional', 'wafv2'], Account: ['account'],
-  SecurityHub: ['securityhub'], AppConfig: ['appconfig'], Glue: ['glue'], Cognito: ['cognito-idp'], Amplify: ['amplify'], AppRunner: ['apprunner'], AppFlow: ['appflow'], Batch: ['batch'],
+  SecurityHub: ['securityhub'], AppConfig: ['appconfig'], Glue: ['glue'], Cognito: ['cognito-idp', 'cognito-identity'], Amplify: ['amplify'], AppRunner: ['apprunner'], AppFlow: ['appflow'], Batch: ['batch'],
   CodeArtifact: ['codeartifact'], CodeGuruProfiler: ['codeguruprofiler'], CodeGuruReviewer: ['codeguru-reviewer'], Connect: ['connect'], DataSync: ['datasync'],
   Detective: ['detective'], DataSyncTask: ['datasync'], FraudDetector: ['frauddetector'], FSx: ['fsx'], GlobalAccelerator: ['globalaccelerator'], IoT: ['iot'],
   IoTEvents: ['iotevents'], IoTSiteWise: ['iotsitewise'], IoTTwinMaker: ['iottwinmaker'], IoTWireless: ['iotwireless'], IVS: ['ivs'], Keyspaces: ['keyspaces'],
