@@ -36,7 +36,7 @@ const SERVICES: Record<string, string[]> = {
   DataFirehose: ['firehose'], DMS: ['dms'], DocumentDB: ['docdb'], DynamoDB: ['dynamodb', 'application-autoscaling', 'dax'], EC2: ['ec2', 'ssm'],
   ECR: ['ecr'], ECS: ['ecs'], EFS: ['efs'], EKS: ['eks'], ElastiCache: ['elasticache'], ElasticBeanstalk: ['elasticbeanstalk'],
   ELB: ['elbv2', 'elb', 'wafv2', 's3api', 'acm'], EMR: ['emr'], ES: ['es', 'opensearch'], EventBridge: ['events'], GuardDuty: ['guardduty'], IAM: ['iam', 'accessanalyzer'],
-  Inspector: ['inspector2'], Kinesis: ['kinesis'], KMS: ['kms'], Lambda: ['lambda'], Macie: ['macie2'], MQ: ['mq'], MSK: ['kafka'], Neptune: ['neptune', 'rds'],
+  Inspector: ['inspector2'], Kinesis: ['kinesis'], KMS: ['kms'], Lambda: ['lambda'], Macie: ['macie2'], MQ: ['mq'], MSK: ['kafka', 'kafkaconnect'], Neptune: ['neptune', 'rds'],
   NetworkFirewall: ['network-firewall'], Opensearch: ['opensearch'], RDS: ['rds'], Redshift: ['redshift'], RedshiftServerless: ['redshift-serverless'], Route53: ['route53'],
   S3: ['s3api', 's3control', 's3'], SageMaker: ['sagemaker'], SecretsManager: ['secretsmanager'], ServiceCatalog: ['servicecatalog'], SES: ['ses', 'sesv2'],
   SNS: ['sns'], SQS: ['sqs'], SSM: ['ssm'], StepFunctions: ['stepfunctions'], Transfer: ['transfer'], WAF: ['waf', 'waf-regional', 'wafv2'], Account: ['account'],
