@@ -378,6 +378,10 @@ function controlResource(cfnType: string, account: string, region: string, seed:
     AwsKinesisStream: `arn:aws:kinesis:${region}:${account}:stream/clickstream`,
     AwsAthenaWorkGroup: `arn:aws:athena:${region}:${account}:workgroup/analysts`,
     AwsGlueJob: `arn:aws:glue:${region}:${account}:job/nightly-etl`,
+    AwsSsmAssociationCompliance: `arn:aws:ssm:${region}:${account}:managed-instance/i-${hex(seed, 17)}`,
+    AwsEc2ClientVpnEndpoint: `arn:aws:ec2:${region}:${account}:client-vpn-endpoint/cvpn-endpoint-${hex(seed, 17)}`,
+    AwsAutoScalingAutoScalingGroup: `arn:aws:autoscaling:${region}:${account}:autoScalingGroup:${uuid}:autoScalingGroupName/web-asg`,
+    AwsElasticBeanstalkEnvironment: `arn:aws:elasticbeanstalk:${region}:${account}:environment/orders-app/orders-prod`,
     AwsGlueMlTransform: `arn:aws:glue:${region}:${account}:mlTransform/tfm-${hex(seed, 32)}`,
   };
   const shaped = arns[type];

@@ -248,6 +248,7 @@ export const VARIABLES: Record<string, Variable> = {
   logGroupName: { get: (f) => idOf(f, 'logGroupName'), placeholder: '<log-group-name>', find: 'list the log groups with: aws logs describe-log-groups --query "logGroups[].[logGroupName,retentionInDays]"' },
   identityPoolId: { get: (f) => idOf(f, 'identityPoolId'), placeholder: '<identity-pool-id>', find: 'list the identity pools with: aws cognito-identity list-identity-pools --max-results 60' },
   fileSystemId: { get: (f) => idOf(f, 'fileSystemId'), placeholder: '<file-system-id>', find: 'list the file systems with: aws efs describe-file-systems --query "FileSystems[].[FileSystemId,Name,Encrypted]"' },
+  clientVpnEndpointId: { get: (f) => idOf(f, 'clientVpnEndpointId'), placeholder: '<client-vpn-endpoint-id>', find: 'list the endpoints with: aws ec2 describe-client-vpn-endpoints --query "ClientVpnEndpoints[].[ClientVpnEndpointId,ConnectionLogOptions.Enabled]"' },
   wafName: { get: (f) => idOf(f, 'wafName'), placeholder: '<web-acl-name>', find: 'list the web ACLs and rule groups with: aws wafv2 list-web-acls --scope REGIONAL (CLOUDFRONT in us-east-1), aws wafv2 list-rule-groups --scope REGIONAL' },
   wafId: { get: (f) => idOf(f, 'wafId'), placeholder: '<web-acl-id>', find: 'it is the Id beside the name in: aws wafv2 list-web-acls --scope REGIONAL' },
   wafScope: { get: (f) => idOf(f, 'wafScope'), placeholder: 'REGIONAL' },
