@@ -46,7 +46,7 @@ const SERVICES: Record<string, string[]> = {
   IoTEvents: ['iotevents'], IoTSiteWise: ['iotsitewise'], IoTTwinMaker: ['iottwinmaker'], IoTWireless: ['iotwireless'], IVS: ['ivs'], Keyspaces: ['keyspaces'],
   Lightsail: ['lightsail'], MemoryDB: ['memorydb'], PCA: ['acm-pca'], Redshift1: ['redshift'], Route53Resolver: ['route53resolver'], Shield: ['shield'],
   SSMIncidents: ['ssm-incidents'], SSMContacts: ['ssm-contacts'], Timestream: ['timestream-write'], WorkSpaces: ['workspaces'], AccessAnalyzer: ['accessanalyzer'],
-  Bedrock: ['bedrock'], Cassandra: ['keyspaces'], DAX: ['dax'], SSO: ['sso-admin'], TransferFamily: ['transfer'], Kafka: ['kafka'], Glue1: ['glue'],
+  Bedrock: ['bedrock', 'bedrock-agent'], Cassandra: ['keyspaces'], DAX: ['dax'], SSO: ['sso-admin'], TransferFamily: ['transfer'], Kafka: ['kafka'], Glue1: ['glue'],
 };
 /** Services any control may use to investigate or fix: identity, keys, logs, audit, Config, Security Hub, Organizations, tagging, backups. */
 const SUPPORT = new Set(['iam', 'kms', 'sts', 'logs', 'cloudtrail', 'configservice', 'securityhub', 'organizations', 'cloudwatch', 'resourcegroupstaggingapi', 'ec2', 'accessanalyzer', 'backup']);

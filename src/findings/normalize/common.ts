@@ -300,6 +300,11 @@ export function idsFromArn(type: string, id: string): ResourceIds {
       if (m !== null) Object.assign(ids, { wafScope: m[1] === 'global' ? 'CLOUDFRONT' : 'REGIONAL', wafName: m[2], wafId: m[3] });
       break;
     }
+    case 'AwsBedrockDataSource': {
+      const m = /:knowledge-base\/([A-Z0-9]{10})\/data-source\/([A-Z0-9]{10})$/.exec(id);
+      if (m !== null) Object.assign(ids, { knowledgeBaseId: m[1], dataSourceId: m[2] });
+      break;
+    }
     case 'AwsLogsLogGroup': {
       // arn:aws:logs:REGION:ACCOUNT:log-group:NAME (the name may hold slashes; a trailing :* is not part of it)
       const m = /:log-group:([^:]{1,512})(?::\*)?$/.exec(id);
@@ -364,6 +369,7 @@ const SERVICE_NAMES = new Map<string, string>(Object.entries({
   ApiGatewayV2: 'ApiGatewayV2', StepFunctions: 'StepFunction', NetworkFirewall: 'NetworkFirewall', Events: 'Events', AmazonMQ: 'AmazonMq',
   KinesisFirehose: 'KinesisFirehose', DAX: 'Dax', DocDB: 'DocDb', Neptune: 'Neptune', ACMPCA: 'AcmPca', DataSync: 'DataSync',
   ServiceCatalog: 'ServiceCatalog', WorkSpaces: 'WorkSpaces', KafkaConnect: 'KafkaConnect', Route53: 'Route53', Transfer: 'Transfer',
+  ACM: 'CertificateManager', CloudFormation: 'CloudFormation', S3Express: 'S3Express', FSx: 'Fsx',
 }));
 
 /** Converts a CloudFormation type (`AWS::EC2::SecurityGroup`) to its ASFF name (`AwsEc2SecurityGroup`). */
