@@ -209,3 +209,31 @@ describe('IaC coverage of CRITICAL and HIGH controls', () => {
     expect(notFixable.map((r) => r.id).sort()).toEqual(['Account.2', 'DocumentDB.3', 'IAM.4', 'IAM.6', 'IAM.9', 'Neptune.3']);
   });
 });
+
+describe('IaC coverage of every control', () => {
+  it('each carries Terraform and CloudFormation, or one of them and a note on the other, or a note saying why no code fixes it', async () => {
+    const { knownControls } = await import('../../src/analysis/playbooks/coverage.js');
+    const catalog = loadCatalog();
+    const kinds = new Map<string, string[]>();
+    const problems: string[] = [];
+    for (const c of knownControls()) {
+      const iac = catalog.resolve({ type: c.id })?.iac;
+      const kind =
+        iac === undefined ? 'none'
+        : iac.terraform !== undefined && iac.cloudformation !== undefined ? 'both'
+        : iac.terraform !== undefined && iac.note !== undefined ? 'terraform+note'
+        : iac.cloudformation !== undefined && iac.note !== undefined ? 'cloudformation+note'
+        : iac.note !== undefined && iac.terraform === undefined && iac.cloudformation === undefined ? 'note'
+        : 'incomplete';
+      kinds.set(kind, [...(kinds.get(kind) ?? []), c.id]);
+      // A missing CloudFormation (or Terraform) fix says so in words a reader can act on.
+      if (kind === 'terraform+note' && !/CloudFormation (has no|cannot)/.test(iac?.note ?? '')) problems.push(`${c.id}: the note does not say why CloudFormation is missing: ${iac?.note ?? ''}`);
+      if (kind === 'cloudformation+note' && !/Terraform('s AWS provider| AWS provider|'s aws_\w+)? (has no|cannot)/.test(iac?.note ?? '')) problems.push(`${c.id}: the note does not say why Terraform is missing: ${iac?.note ?? ''}`);
+    }
+    expect(kinds.get('none') ?? [], 'controls with no fix as code and no note').toEqual([]);
+    expect(kinds.get('incomplete') ?? [], 'a fix in one language with no note on the other').toEqual([]);
+    expect(problems).toEqual([]);
+    // Most controls are fixed by configuration in both languages.
+    expect((kinds.get('both') ?? []).length / knownControls().length).toBeGreaterThanOrEqual(0.6);
+  });
+});
