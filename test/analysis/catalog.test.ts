@@ -161,3 +161,20 @@ describe('catalog loading errors', () => {
     expect(loadWith({ 'g.yaml': `playbooks:\n${entry}\n`, 'a.yaml': valid('a') })).toThrow(/a: duplicate playbook id/);
   });
 });
+
+describe('the build’s pre-parsed catalog', () => {
+  it('holds exactly the playbooks the YAML does, and the built CLI loads it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const { validateCatalogDocument, CATALOG_DIR } = await import('../../src/analysis/playbooks/catalog.js');
+    const json = fileURLToPath(new URL('../../dist/analysis/playbooks/catalog.json', import.meta.url));
+    const docs = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
+    const fromJson = Object.entries(docs).flatMap(([file, data]) => validateCatalogDocument(file, data));
+    // From source, the loader parses the YAML (there is no catalog.json beside src/).
+    const fromYaml = [...loadCatalog(CATALOG_DIR).entries.values()];
+    expect(fromJson).toEqual(fromYaml);
+    // The built CLI reads the JSON, and gets the same catalog.
+    const built = (await import(fileURLToPath(new URL('../../dist/analysis/playbooks/catalog.js', import.meta.url)))) as { loadCatalog: () => { entries: Map<string, unknown> } };
+    expect([...built.loadCatalog().entries.keys()]).toEqual(fromYaml.map((p) => p.id));
+  });
+});

@@ -158,7 +158,7 @@ describe('crashes and concurrent runs', () => {
       await hook.close();
       await model.close();
     }
-  });
+  }, 90_000); // three CLI runs over 521 messages against a 15 ms receiver: about 26 s alone, more beside the rest of the suite
 
   it.each([
     ['with de-duplication', true],

@@ -100,6 +100,11 @@ export function loadCatalogFile(path: string): Playbook[] {
   } catch (err) {
     fail(file, `not valid YAML (${err instanceof Error ? err.message : String(err)})`);
   }
+  return validateCatalogDocument(file, data);
+}
+
+/** Validates one parsed catalog file (see loadCatalogFile). */
+export function validateCatalogDocument(file: string, data: unknown): Playbook[] {
   if (data !== null && typeof data === 'object' && 'playbooks' in data) {
     const { playbooks } = data as { playbooks: unknown };
     const extra = Object.keys(data).find((k) => k !== 'playbooks' && k !== 'shared');
@@ -156,9 +161,23 @@ export function buildCatalog(playbooks: readonly Playbook[]): Catalog {
 
 let bundled: Catalog | undefined;
 
+/** The build's pre-parsed catalog (`catalog.json` beside the catalog directory), or undefined when absent (running from source). */
+function preparsed(): Playbook[] | undefined {
+  let text: string;
+  try {
+    text = readFileSync(fileURLToPath(new URL('./catalog.json', import.meta.url)), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const docs = JSON.parse(text) as Record<string, unknown>;
+  return Object.entries(docs).flatMap(([file, data]) => validateCatalogDocument(file, data));
+}
+
 /** Loads (once) the catalog from `dir`, by default the bundled one. */
 export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
   if (dir === CATALOG_DIR && bundled !== undefined) return bundled;
+  const fast = dir === CATALOG_DIR ? preparsed() : undefined;
+  if (fast !== undefined) return (bundled = buildCatalog(fast));
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
