@@ -11,7 +11,7 @@ import { RUN_OWNER } from '../notify/ledger.js';
 import type { ActionContext, ActionDefinition, Risk, TargetState } from './actions/types.js';
 import type { AwsSession } from './aws.js';
 import { ResponseError } from './errors.js';
-import type { ExecutionLog, ExecutionRecord } from './log.js';
+import type { ActionSubject, ExecutionLog, ExecutionRecord } from './log.js';
 import { type Call, type Plan, planHash, resolveRefs, sameState } from './plan.js';
 import { type ResponsePolicy, actionSettings, decide } from './policy.js';
 import { findAction } from './registry.js';
@@ -26,13 +26,7 @@ export interface Proposal {
 }
 
 /** A plan and the decision about it (the `firebreak plan` line). */
-export interface PlanResult {
-  finding: string;
-  fingerprint: string;
-  action: string;
-  target: string;
-  account: string;
-  region: string;
+export interface PlanResult extends ActionSubject {
   risk: Risk | null;
   decision: 'propose' | 'auto' | 'refused';
   reason: string;

@@ -22,17 +22,21 @@ export interface RollbackRecord {
   verified: boolean;
 }
 
-/** One execution of an action on a target, as recorded. */
-export interface ExecutionRecord {
-  id: string;
-  /** `fingerprint action target`, the idempotency key. */
-  key: string;
+/** Which action, on which target, for which finding, where: what a plan and an execution both name. */
+export interface ActionSubject {
   finding: string;
   fingerprint: string;
   action: string;
   target: string;
   account: string;
   region: string;
+}
+
+/** One execution of an action on a target, as recorded. */
+export interface ExecutionRecord extends ActionSubject {
+  id: string;
+  /** `fingerprint action target`, the idempotency key. */
+  key: string;
   risk: Risk;
   status: ExecutionStatus;
   reason: string;
